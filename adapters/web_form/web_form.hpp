@@ -1,0 +1,45 @@
+// The web form and landing page adapter: POST /v1/forms/{source} with a body in
+// application/x-www-form-urlencoded, multipart/form-data or JSON. Parses the body into
+// fields, maps field names by the source's field_map, normalizes, checks the required
+// fields and the honeypot, and produces one lead event.
+#pragma once
+
+#include "adapters/inbound_request.hpp"
+#include "config/config.hpp"
+#include "core/error.hpp"
+#include "core/lead_event.hpp"
+
+#include <expected>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace lg::adapters::web_form {
+
+using field_list = std::vector<std::pair<std::string, std::string>>;
+
+// Body parsers (bounded by max_fields / max_field_length; errors name the field).
+std::expected<field_list, core::error> parse_urlencoded(std::string_view body, std::size_t max_fields,
+                                                        std::size_t max_field_length);
+std::expected<field_list, core::error> parse_multipart(std::string_view body, std::string_view content_type,
+                                                       std::size_t max_fields, std::size_t max_field_length);
+// JSON object: scalar members become fields; nested objects flatten with '.'; arrays of
+// {name,value} (LadiPage's form_data) become fields too.
+std::expected<field_list, core::error> parse_json(std::string_view body, std::size_t max_fields,
+                                                  std::size_t max_field_length);
+
+// The result of a form post: either a lead event to accept, or "honeypot tripped" (the
+// caller answers as if accepted and records nothing but a metric).
+struct form_result {
+  core::lead_event event;  // event_id = "web_form:<hash of source + normalized fields>"
+  bool honeypot = false;
+};
+
+std::expected<form_result, core::error> parse_form(const config::source_config& src,
+                                                   const inbound_request& req);
+
+// The source's token check (?token= or X-Leadgate-Token), constant time. Ok when the source has none.
+bool token_ok(const config::source_config& src, const inbound_request& req);
+
+}  // namespace lg::adapters::web_form

@@ -1,0 +1,30 @@
+# Every dependency is a Debian package; scripts/deps installs them.
+find_package(Threads REQUIRED)
+find_package(Boost 1.74 REQUIRED COMPONENTS system)
+find_package(OpenSSL 3 REQUIRED)
+find_package(nlohmann_json 3 REQUIRED)
+find_package(ICU REQUIRED COMPONENTS uc i18n)
+find_package(spdlog REQUIRED)
+find_package(prometheus-cpp REQUIRED)
+find_package(CLI11 REQUIRED)
+find_package(PkgConfig REQUIRED)
+pkg_check_modules(HIREDIS REQUIRED IMPORTED_TARGET hiredis)
+
+# libphonenumber ships no CMake package on Debian.
+find_path(PHONENUMBER_INCLUDE_DIR phonenumbers/phonenumberutil.h REQUIRED)
+find_library(PHONENUMBER_LIBRARY phonenumber REQUIRED)
+add_library(lg_phonenumber INTERFACE)
+target_include_directories(lg_phonenumber INTERFACE ${PHONENUMBER_INCLUDE_DIR})
+target_link_libraries(lg_phonenumber INTERFACE ${PHONENUMBER_LIBRARY})
+
+# Boost.Asio/Beast settings shared by every target that includes them.
+add_library(lg_asio INTERFACE)
+target_link_libraries(lg_asio INTERFACE Boost::boost Boost::system Threads::Threads)
+target_compile_definitions(lg_asio INTERFACE
+  BOOST_ASIO_NO_DEPRECATED
+  BOOST_BEAST_USE_STD_STRING_VIEW
+  BOOST_ASIO_DISABLE_CONCEPTS)
+
+if(LG_BUILD_TESTS)
+  find_package(GTest REQUIRED)
+endif()

@@ -1,0 +1,11 @@
+# lg_warnings: the shared warning set; lg_sanitizers: ASan + UBSan for the test build.
+add_library(lg_warnings INTERFACE)
+target_compile_options(lg_warnings INTERFACE -Wall -Wextra -Wpedantic -Wshadow=local -Wno-missing-field-initializers)
+if(LG_WERROR)
+  target_compile_options(lg_warnings INTERFACE -Werror)
+endif()
+
+if(LG_SANITIZE)
+  add_compile_options(-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
+  add_link_options(-fsanitize=address,undefined)
+endif()

@@ -1,0 +1,92 @@
+// The configuration model: plain structs with defaults, loaded once from one JSON file.
+// Secrets are written {"env":"NAME"} and resolved from the environment at load time.
+// Adapter-specific settings of a source stay as JSON (`options`) and are validated by that
+// adapter's factory, so config/ knows nothing of any channel's details.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <cstddef>
+#include <map>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace lg::config {
+
+// Thrown only at startup; what() is "path: reason", e.g. "sources[2].cors_origins[0]: not a URL".
+struct config_error : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+struct server_config {
+  std::string listen = "127.0.0.1";
+  unsigned short port = 8080;
+  unsigned threads = 0;  // 0: all cores
+  std::size_t body_limit = 1 << 20;      // bytes
+  std::size_t header_limit = 16 << 10;   // bytes
+  std::chrono::milliseconds read_timeout{10000};
+  std::chrono::milliseconds write_timeout{10000};
+  std::chrono::milliseconds idle_timeout{60000};   // keep-alive idle
+  std::chrono::milliseconds shutdown_grace{5000};  // in-flight requests finish within this
+  std::size_t max_connections = 10000;
+  std::vector<std::string> trusted_proxies;  // IPs or CIDRs whose X-Forwarded-For is believed
+  std::string public_base_url;               // how providers see us (signatures over URLs)
+};
+
+struct redis_config {
+  std::string url = "redis://127.0.0.1:6379";  // overridden by LEADGATE_REDIS_URL
+  std::chrono::milliseconds connect_timeout{2000};
+  std::chrono::milliseconds command_timeout{2000};
+  std::size_t max_inbound_length = 1'000'000;  // backlog bound of lg:{t}:in
+};
+
+struct logging_config {
+  std::string level = "info";  // trace, debug, info, warn, error
+  std::string format = "json";  // json or text
+};
+
+struct source_config {
+  std::string id;       // URL segment: /v1/forms/{id}
+  std::string channel;  // "web_form", "landing_page", ...
+  std::string preset;   // adapter preset ("generic", "ladipage", ...); empty: channel default
+  bool enabled = true;
+  // Common to the form-like channels:
+  std::map<std::string, std::vector<std::string>> field_map;  // target -> accepted input names
+  std::vector<std::string> required;  // e.g. {"full_name", "phone|email"}: '|' = one of
+  std::vector<std::string> cors_origins;
+  std::string honeypot;  // a field that must stay empty
+  std::string thank_you_url;
+  std::string token;  // resolved secret; checked from ?token= or X-Leadgate-Token when set
+  std::chrono::milliseconds dedupe_window{std::chrono::minutes(10)};
+  std::size_t max_field_length = 4096;
+  std::size_t max_fields = 200;
+  nlohmann::json options = nlohmann::json::object();  // channel-specific, validated by the adapter
+};
+
+struct config {
+  std::string tenant = "default";
+  std::string time_zone = "Asia/Ho_Chi_Minh";
+  server_config server;
+  redis_config redis;
+  logging_config logging;
+  std::vector<source_config> sources;
+
+  const source_config* find_source(std::string_view id) const;
+};
+
+// Parses and validates; throws config_error naming the path and the reason. When several
+// problems exist, the message lists all of them, one per line.
+config parse(const nlohmann::json& j);
+config load(const std::string& path);
+
+// All validation problems as "path: reason" lines, without throwing (check-config).
+std::vector<std::string> check(const nlohmann::json& j);
+
+// Resolves a secret value: a plain string, or {"env":"NAME"} read from the environment.
+// Throws config_error("<path>: environment variable NAME is not set") when missing.
+std::string resolve_secret(const nlohmann::json& v, const std::string& path);
+
+}  // namespace lg::config

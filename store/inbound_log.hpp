@@ -1,0 +1,33 @@
+// The durable accept: one Lua call checks the idempotency key and appends the lead event
+// to lg:{t}:in. A 2xx may leave only after this returned a value.
+#pragma once
+
+#include "core/asio.hpp"
+#include "core/error.hpp"
+#include "store/redis_client.hpp"
+
+#include <chrono>
+#include <expected>
+#include <string>
+
+namespace lg::store {
+
+struct accept_request {
+  std::string tenant;
+  std::string idempotency_key;  // already namespaced by the caller (source + key or hash)
+  std::chrono::milliseconds idempotency_window{std::chrono::minutes(10)};
+  std::string lead_id;          // the id to store if this is the first delivery
+  std::string event_json;       // the serialized lead event (contains lead_id)
+  std::size_t max_stream_length = 1'000'000;  // refuse (unavailable) beyond this backlog
+};
+
+struct accept_result {
+  std::string lead_id;    // the first delivery's id when duplicate
+  std::string stream_id;  // the entry id in lg:{t}:in (empty when duplicate)
+  bool duplicate = false;
+};
+
+awaitable<std::expected<accept_result, core::error>> async_accept(redis_client& redis,
+                                                                  const accept_request& req);
+
+}  // namespace lg::store

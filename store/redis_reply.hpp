@@ -1,0 +1,28 @@
+// A Redis reply copied out of hiredis's redisReply before the callback returns, so it can
+// outlive the hiredis context and travel through coroutines.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace lg::store {
+
+struct redis_reply {
+  enum class kind { nil, integer, string, status, error, array };
+  kind type = kind::nil;
+  long long integer = 0;
+  std::string str;  // string, status and error replies
+  std::vector<redis_reply> elements;
+
+  bool is_nil() const noexcept { return type == kind::nil; }
+  bool is_error() const noexcept { return type == kind::error; }
+  bool is_array() const noexcept { return type == kind::array; }
+  // The string of a string/status reply, nullopt otherwise.
+  std::optional<std::string> as_string() const;
+  // The integer of an integer reply, or a string reply holding a decimal integer.
+  std::optional<long long> as_integer() const;
+};
+
+}  // namespace lg::store
