@@ -1,0 +1,177 @@
+// lg_loadgen: an open-loop HTTP load generator for leadgate's benchmarks.
+//
+// wrk measures how fast a server can go; it cannot say what latency a client sees at a given
+// rate, because a closed loop slows down with the server (coordinated omission). lg_loadgen
+// sends at a fixed rate: request i is due at start + i/rate, spread over keep-alive connections,
+// and its latency is counted from when it was due, not from when it could be sent.
+#include "core/asio.hpp"
+
+#include <CLI/CLI.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = boost::asio::ip::tcp;
+using clock_type = std::chrono::steady_clock;
+
+namespace {
+
+struct options {
+  std::string host = "127.0.0.1";
+  unsigned short port = 8080;
+  std::string path = "/v1/forms/website";
+  std::string content_type = "application/x-www-form-urlencoded";
+  std::string body_template = "ho_ten=Nguy%E1%BB%85n+V%C4%83n+An&sdt=09{n8}&utm_source=loadgen";
+  std::vector<std::string> headers;
+  double rate = 1000;
+  double duration = 10;
+  double warmup = 2;
+  unsigned connections = 32;
+  unsigned long long first_n = 0;
+};
+
+struct results {
+  std::vector<double> latencies_ms;  // of requests due after the warm-up
+  std::uint64_t sent = 0, ok = 0, non2xx = 0, failed = 0;
+};
+
+// Replaces {n} with the request number and {n8} with it as 8 zero-padded digits, so each
+// request can carry its own phone number or idempotency key.
+std::string render(const std::string& tpl, unsigned long long n) {
+  std::string out;
+  out.reserve(tpl.size() + 16);
+  for (std::size_t i = 0; i < tpl.size();) {
+    if (tpl.compare(i, 4, "{n8}") == 0) {
+      char buf[16];
+      std::snprintf(buf, sizeof buf, "%08llu", n % 100000000ULL);
+      out += buf;
+      i += 4;
+    } else if (tpl.compare(i, 3, "{n}") == 0) {
+      out += std::to_string(n);
+      i += 3;
+    } else {
+      out += tpl[i++];
+    }
+  }
+  return out;
+}
+
+lg::awaitable<void> connection(const options& opt, unsigned index, clock_type::time_point start,
+                               clock_type::time_point warm_end, clock_type::time_point end, results& res) {
+  auto ex = co_await boost::asio::this_coro::executor;
+  beast::tcp_stream stream(ex);
+  boost::asio::steady_timer timer(ex);
+  beast::flat_buffer buffer;
+  bool open = false;
+  const auto step = std::chrono::duration<double>(opt.connections / opt.rate);
+  for (unsigned long long i = 0;; ++i) {
+    const auto due = start + std::chrono::duration_cast<clock_type::duration>(
+                                 step * static_cast<double>(i) +
+                                 std::chrono::duration<double>(index / opt.rate));
+    if (due >= end) break;
+    if (clock_type::now() < due) {
+      timer.expires_at(due);
+      boost::system::error_code ec;
+      co_await timer.async_wait(boost::asio::redirect_error(boost::asio::use_awaitable, ec));
+    }
+    const unsigned long long n = opt.first_n + i * opt.connections + index;
+    http::request<http::string_body> req{http::verb::post, opt.path, 11};
+    req.set(http::field::host, opt.host);
+    req.set(http::field::content_type, opt.content_type);
+    for (const auto& h : opt.headers) {
+      auto colon = h.find(':');
+      if (colon != std::string::npos)
+        req.set(h.substr(0, colon), render(h.substr(colon + 1 + (h[colon + 1] == ' ')), n));
+    }
+    req.body() = render(opt.body_template, n);
+    req.prepare_payload();
+    req.keep_alive(true);
+
+    boost::system::error_code ec;
+    if (!open) {
+      stream.expires_after(std::chrono::seconds(5));
+      co_await stream.async_connect(tcp::endpoint(boost::asio::ip::make_address(opt.host), opt.port),
+                                    boost::asio::redirect_error(boost::asio::use_awaitable, ec));
+      if (ec) { ++res.failed; continue; }
+      stream.socket().set_option(tcp::no_delay(true));
+      open = true;
+    }
+    stream.expires_after(std::chrono::seconds(10));
+    ++res.sent;
+    co_await http::async_write(stream, req, boost::asio::redirect_error(boost::asio::use_awaitable, ec));
+    http::response<http::string_body> resp;
+    if (!ec) co_await http::async_read(stream, buffer, resp, boost::asio::redirect_error(boost::asio::use_awaitable, ec));
+    const auto latency = std::chrono::duration<double, std::milli>(clock_type::now() - due).count();
+    if (ec) {
+      ++res.failed;
+      beast::error_code ignored;
+      stream.socket().close(ignored);
+      open = false;
+      continue;
+    }
+    if (resp.result_int() / 100 == 2) ++res.ok; else ++res.non2xx;
+    if (due >= warm_end) res.latencies_ms.push_back(latency);
+    if (!resp.keep_alive()) { beast::error_code ignored; stream.socket().close(ignored); open = false; }
+  }
+}
+
+double percentile(std::vector<double>& v, double p) {
+  if (v.empty()) return 0;
+  auto k = static_cast<std::size_t>(p / 100.0 * static_cast<double>(v.size() - 1));
+  std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(k), v.end());
+  return v[k];
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  options opt;
+  CLI::App app{"lg_loadgen: fixed-rate HTTP POST load with latency counted from each request's due time"};
+  app.add_option("--host", opt.host, "server IPv4/IPv6 address");
+  app.add_option("--port", opt.port, "server port")->required();
+  app.add_option("--path", opt.path, "request path");
+  app.add_option("--content-type", opt.content_type);
+  app.add_option("--body", opt.body_template, "body; {n} and {n8} become the request number");
+  app.add_option("--body-file", [&](const CLI::results_t& r) {
+    std::ifstream in(r.at(0)); std::stringstream ss; ss << in.rdbuf(); opt.body_template = ss.str();
+    return static_cast<bool>(in); }, "read the body template from a file");
+  app.add_option("--header", opt.headers, "extra header 'Name: value' ({n} allowed)");
+  app.add_option("--rate", opt.rate, "requests per second")->check(CLI::PositiveNumber);
+  app.add_option("--duration", opt.duration, "seconds of measured load")->check(CLI::PositiveNumber);
+  app.add_option("--warmup", opt.warmup, "seconds sent before measuring");
+  app.add_option("--connections", opt.connections, "keep-alive connections")->check(CLI::Range(1u, 4096u));
+  app.add_option("--first", opt.first_n, "first request number (keeps runs apart)");
+  CLI11_PARSE(app, argc, argv);
+
+  boost::asio::io_context ioc(1);
+  results res;
+  res.latencies_ms.reserve(static_cast<std::size_t>(opt.rate * opt.duration) + 16);
+  const auto start = clock_type::now() + std::chrono::milliseconds(100);
+  const auto warm_end = start + std::chrono::duration_cast<clock_type::duration>(std::chrono::duration<double>(opt.warmup));
+  const auto end = warm_end + std::chrono::duration_cast<clock_type::duration>(std::chrono::duration<double>(opt.duration));
+  for (unsigned c = 0; c < opt.connections; ++c)
+    boost::asio::co_spawn(ioc, connection(opt, c, start, warm_end, end, res), boost::asio::detached);
+  ioc.run();
+  const double elapsed = std::chrono::duration<double>(clock_type::now() - start).count();
+
+  auto& l = res.latencies_ms;
+  const std::size_t measured = l.size();
+  const double p50 = percentile(l, 50), p90 = percentile(l, 90), p99 = percentile(l, 99), p999 = percentile(l, 99.9);
+  const double mx = l.empty() ? 0 : *std::max_element(l.begin(), l.end());
+  std::printf("RESULT target_rps=%.0f achieved_rps=%.0f sent=%llu ok=%llu non2xx=%llu failed=%llu measured=%zu "
+              "p50_ms=%.2f p90_ms=%.2f p99_ms=%.2f p999_ms=%.2f max_ms=%.2f\n",
+              opt.rate, static_cast<double>(res.sent) / elapsed, static_cast<unsigned long long>(res.sent),
+              static_cast<unsigned long long>(res.ok), static_cast<unsigned long long>(res.non2xx),
+              static_cast<unsigned long long>(res.failed), measured, p50, p90, p99, p999, mx);
+  return res.failed + res.non2xx == 0 ? 0 : 1;
+}
