@@ -1,0 +1,22 @@
+// Internal to config/: the one pass that builds a config from JSON and collects problems.
+#pragma once
+
+#include "config/config.hpp"
+#include "config/json_reader.hpp"
+
+#include <string>
+#include <vector>
+
+namespace lg::config::detail {
+
+// Builds what it can; every problem lands in `problems` as "path: reason".
+config build(const nlohmann::json& j, std::vector<std::string>& problems);
+
+// One entry of "sources"; `path` is "sources[i]".
+void read_source(const nlohmann::json& j, const std::string& path, json_reader& r, source_config& out);
+
+// [a-z0-9][a-z0-9_-]{0,63}: source ids and the tenant, which appear in URLs and Redis keys.
+bool is_valid_id(std::string_view s) noexcept;
+inline constexpr std::string_view id_rule = "must match [a-z0-9][a-z0-9_-]{0,63}";
+
+}  // namespace lg::config::detail
