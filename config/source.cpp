@@ -115,12 +115,14 @@ void read_source(const json& j, const std::string& path, json_reader& r, source_
     return;
 
   std::string v;
-  if (!j.contains("id"))
+  if (!j.contains("id")) {
     r.add(path + ".id", "required");
-  else if (r.string(j, path, "id", v, 64) && !is_valid_id(v))
-    r.add(path + ".id", id_rule);
-  else
-    s.id = v;
+  } else if (r.string(j, path, "id", v, 64)) {
+    if (is_valid_id(v))
+      s.id = v;
+    else
+      r.add(path + ".id", id_rule);
+  }
 
   if (!j.contains("channel"))
     r.add(path + ".channel", "required");
