@@ -1,0 +1,116 @@
+// The processing worker: consumer group "process" on lg:{t}:in. Each entry is parsed,
+// resolved to a contact (store/contacts.hpp, one Lua call), handed on with returning/owner/
+// team (routing pass-through: the default team until the routing stage lands), and XACKed
+// only after those effects are written. Entries that cannot be parsed go to the quarantine
+// stream with the reason, then are acknowledged: never dropped, never retried forever.
+//
+// Several workers, in one process or many, share the stream: the group delivers each entry to
+// one consumer; entries left pending by a dead consumer are taken over with XAUTOCLAIM after
+// `claim_idle`; the done marker inside resolve.lua makes a second run of an event a no-op.
+// The worker trims lg:{t}:in up to the oldest entry any group still needs (XTRIM MINID), so
+// the accept path's backlog bound counts only unprocessed entries.
+//
+// A worker needs its own redis_client: XREADGROUP BLOCK holds the connection while it waits.
+#pragma once
+
+#include "core/asio.hpp"
+#include "core/lead_event.hpp"
+#include "store/contacts.hpp"
+#include "store/redis_client.hpp"
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace lg::gateway {
+
+struct process_worker_options {
+  std::string tenant = "default";
+  std::string group = "process";
+  std::string consumer;  // empty: "<hostname>:<pid>:<n>"
+  std::string event_field = "event";  // the entry field holding the lead event JSON
+  std::size_t batch = 100;            // XREADGROUP / XAUTOCLAIM COUNT
+  // Must stay below the client's command_timeout, or the wait itself times out.
+  std::chrono::milliseconds block{1000};
+  std::chrono::milliseconds claim_idle{30000};     // pending this long: the consumer is dead
+  std::chrono::milliseconds claim_interval{5000};  // how often to look for such entries
+  std::chrono::milliseconds trim_interval{2000};   // how often to trim processed entries
+  std::chrono::milliseconds retry_backoff{200};    // after Redis was unavailable
+  std::size_t quarantine_max_length = 100000;      // MAXLEN ~ of the quarantine stream
+  std::string default_team;                        // routing pass-through
+  store::resolve_options resolve;                  // tenant/default_team are set from above
+};
+
+// What the worker hands on to routing: the event and who it belongs to.
+struct processed_event {
+  core::lead_event event;
+  std::string stream_id;
+  store::resolve_result contact;  // contact_id, returning, owner, team, merged, learner
+};
+using processed_handler = std::function<void(const processed_event&)>;
+
+struct process_worker_stats {
+  std::atomic<std::uint64_t> processed{0};    // resolved with effect
+  std::atomic<std::uint64_t> duplicates{0};   // redelivered, no second effect
+  std::atomic<std::uint64_t> quarantined{0};
+  std::atomic<std::uint64_t> claimed{0};      // taken over from dead consumers
+  std::atomic<std::uint64_t> errors{0};       // Redis failures (entry left pending)
+  std::atomic<std::uint64_t> trimmed{0};
+};
+
+// One entry of lg:{t}:in as read by XREADGROUP / XAUTOCLAIM.
+struct stream_entry {
+  std::string id;
+  std::vector<std::pair<std::string, std::string>> fields;
+  bool deleted = false;  // gone from the stream while pending: nothing to process
+};
+
+// [[id, [f, v, …]], …] as returned by XREADGROUP/XAUTOCLAIM; a nil field list: deleted.
+std::vector<stream_entry> parse_stream_entries(const store::redis_reply& list);
+
+// "<hostname>:<pid>:<n>", n counting the workers of this process.
+std::string default_consumer_name();
+
+class process_worker : public std::enable_shared_from_this<process_worker> {
+ public:
+  static std::shared_ptr<process_worker> create(std::shared_ptr<store::redis_client> redis,
+                                                process_worker_options opts,
+                                                processed_handler on_processed = {});
+
+  // Spawns the loop on the client's io_context. The client must be started.
+  void start();
+  // Asks the loop to end after the batch in hand (and the current BLOCK wait).
+  void stop();
+  bool running() const noexcept { return running_; }
+
+  const process_worker_stats& stats() const noexcept { return stats_; }
+  const std::string& consumer() const noexcept { return opts_.consumer; }
+
+ private:
+  using entry = stream_entry;
+  process_worker(std::shared_ptr<store::redis_client> redis, process_worker_options opts,
+                 processed_handler on_processed);
+  awaitable<void> run();
+  awaitable<bool> ensure_group();
+  awaitable<void> claim_dead();
+  awaitable<void> read_new();
+  awaitable<void> handle_batch(std::vector<entry> entries);
+  awaitable<bool> handle_one(const entry& e, std::string& done_marker);
+  awaitable<bool> quarantine(const entry& e, const std::string& reason);
+  awaitable<void> trim();
+  awaitable<void> pause(std::chrono::milliseconds d);
+
+  std::shared_ptr<store::redis_client> redis_;
+  process_worker_options opts_;
+  processed_handler on_processed_;
+  process_worker_stats stats_;
+  std::atomic<bool> running_{false};
+  std::atomic<bool> stop_{false};
+};
+
+}  // namespace lg::gateway
