@@ -4,6 +4,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -31,6 +32,9 @@ std::pair<std::size_t, std::size_t> line_column(const std::string& text, std::si
 config load(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw config_error(path + ": cannot open: " + std::strerror(errno));
+  // A directory opens fine on Linux and then reads as nothing; say what it is instead.
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec)) throw config_error(path + ": cannot read: not a regular file");
   std::ostringstream buffer;
   buffer << in.rdbuf();
   if (in.bad()) throw config_error(path + ": cannot read: " + std::strerror(errno));
