@@ -17,6 +17,7 @@
 #include <expected>
 #include <functional>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -27,6 +28,7 @@ struct redis_options {
   std::string host = "127.0.0.1";
   unsigned short port = 6379;
   std::string unix_socket;  // when set, used instead of host/port
+  std::string username;     // Redis 6 ACL user; empty: AUTH with the password only
   std::string password;     // empty: no AUTH
   int db = 0;
   std::chrono::milliseconds connect_timeout{2000};
@@ -66,7 +68,14 @@ class redis_client : public std::enable_shared_from_this<redis_client> {
   // Runs one command. An error reply from Redis is returned as a redis_reply of kind error,
   // not as an unexpected; unexpected means the command did not run or its answer is unknown
   // (unavailable, timeout).
+  //
+  // Must be awaited from a coroutine running on context(): the client is not thread-safe.
   awaitable<std::expected<redis_reply, core::error>> async_exec(std::vector<std::string> args);
+
+  // Same, for arguments the caller keeps alive until the co_await starts (a coroutine's
+  // locals): the command is serialized at once, so nothing is copied or moved.
+  awaitable<std::expected<redis_reply, core::error>> async_exec_view(
+      std::span<const std::string> args);
 
   // Callback form of async_exec, for code that is not a coroutine. Invoked on the io_context.
   void exec(std::vector<std::string> args,

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+struct redisReply;  // hiredis's reply type; only redis_reply.cpp needs its definition
+
 namespace lg::store {
 
 struct redis_reply {
@@ -24,5 +26,8 @@ struct redis_reply {
   // The integer of an integer reply, or a string reply holding a decimal integer.
   std::optional<long long> as_integer() const;
 };
+
+// Deep-copies a hiredis reply (and its nested elements) so it outlives the hiredis callback.
+redis_reply copy_reply(const ::redisReply& r);
 
 }  // namespace lg::store

@@ -1,0 +1,75 @@
+// async_accept: the request path's only Redis call. Every failure that leaves the outcome
+// unknown is errc::unavailable, so the HTTP layer answers 503 and the provider retries; the
+// idempotency key makes that retry harmless if the first attempt did land.
+#include "store/inbound_log.hpp"
+
+#include "store/keys.hpp"
+#include "store/lua_script.hpp"
+
+#include "accept.hpp"
+
+#include <spdlog/spdlog.h>
+
+namespace lg::store {
+namespace {
+
+std::unexpected<core::error> fail(core::errc c, std::string message, std::string field = {}) {
+  return std::unexpected(core::make_error(c, std::move(message), std::move(field)));
+}
+
+std::optional<core::error> validate(const accept_request& req) {
+  auto missing = [](const char* field) {
+    return core::make_error(core::errc::missing_field, std::string(field) + " is empty", field);
+  };
+  if (req.tenant.empty()) return missing("tenant");
+  if (req.idempotency_key.empty()) return missing("idempotency_key");
+  if (req.lead_id.empty()) return missing("lead_id");
+  if (req.event_json.empty()) return missing("event_json");
+  if (req.idempotency_window.count() <= 0) {
+    return core::make_error(core::errc::invalid_field, "idempotency window must be positive",
+                            "idempotency_window");
+  }
+  if (req.max_stream_length == 0) {
+    return core::make_error(core::errc::invalid_field, "max stream length must be positive",
+                            "max_stream_length");
+  }
+  return std::nullopt;
+}
+
+std::expected<accept_result, core::error> map_reply(const redis_reply& r) {
+  if (r.is_error()) {
+    if (r.str.starts_with("LGFULL")) return fail(core::errc::unavailable, "inbound backlog full");
+    // OOM, READONLY (failover), LOADING, BUSY...: Redis cannot take the write now.
+    spdlog::warn("accept: redis refused the write: {}", r.str);
+    return fail(core::errc::unavailable, "redis refused the write: " + r.str);
+  }
+  const auto& e = r.elements;
+  if (r.is_array() && e.size() == 2 && e[0].str == "dup" && e[1].as_string()) {
+    return accept_result{e[1].str, {}, true};
+  }
+  if (r.is_array() && e.size() == 3 && e[0].str == "new" && e[1].as_string() &&
+      e[2].as_string()) {
+    return accept_result{e[1].str, e[2].str, false};
+  }
+  return fail(core::errc::internal, "unexpected reply from the accept script");
+}
+
+}  // namespace
+
+awaitable<std::expected<accept_result, core::error>> async_accept(redis_client& redis,
+                                                                  const accept_request& req) {
+  if (auto bad = validate(req)) co_return std::unexpected(std::move(*bad));
+  static const lua_script script(lua::accept);
+  std::vector<std::string> keys{keys::idempotency(req.tenant, req.idempotency_key),
+                                keys::inbound(req.tenant)};
+  std::vector<std::string> args{req.lead_id, req.event_json,
+                                std::to_string(req.idempotency_window.count()),
+                                std::to_string(req.max_stream_length)};
+  auto reply = co_await script.async_run(redis, std::move(keys), std::move(args));
+  if (!reply) {
+    co_return fail(core::errc::unavailable, "redis unavailable: " + reply.error().message);
+  }
+  co_return map_reply(*reply);
+}
+
+}  // namespace lg::store
