@@ -33,7 +33,7 @@ struct process_worker_options {
   std::string tenant = "default";
   std::string group = "process";
   std::string consumer;  // empty: "<hostname>:<pid>:<n>"
-  std::string event_field = "event";  // the entry field holding the lead event JSON
+  std::string event_field = "lead";  // the entry field accept.lua writes the event JSON to
   std::size_t batch = 100;            // XREADGROUP / XAUTOCLAIM COUNT
   // Must stay below the client's command_timeout, or the wait itself times out.
   std::chrono::milliseconds block{1000};
