@@ -1,0 +1,57 @@
+// The "generic" preset shared by hotline and SMS sources from the many local providers that
+// have no preset of their own: the body is JSON or a form, fields are picked by a configured
+// map of target -> path ("data.caller.number" into JSON, a field name in a form), and the
+// delivery is authenticated by an HMAC-SHA256 of the raw body in a configured header (hex or
+// Base64, an optional "sha256=" prefix), or by the source token when no header is configured.
+#pragma once
+
+#include "adapters/inbound_request.hpp"
+#include "adapters/telephony/hook_common.hpp"
+#include "config/config.hpp"
+#include "core/error.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <expected>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace lg::adapters::generic {
+
+struct auth {
+  std::string header;  // lower-cased header name; empty: token auth
+  std::string secret;
+};
+
+// Reads options.signature_header / options.secret. Throws config_error when neither a
+// signature header nor the source token is configured: an open endpoint would accept anyone.
+auth read_auth(const config::source_config& src, const std::string& path);
+
+// Signature check (constant time) or, without a signature header, the source token.
+bool auth_ok(const auth& a, const config::source_config& src, const inbound_request& req);
+
+// Pure HMAC-SHA256 check of a header value against the raw body.
+bool hmac_header_ok(std::string_view secret, std::string_view body, std::string_view header_value);
+
+// options.field_map: target -> path. Unknown targets and missing required ones are config errors.
+std::map<std::string, std::string> read_field_map(const config::source_config& src, const std::string& path,
+                                                  std::initializer_list<const char*> known,
+                                                  std::initializer_list<const char*> required);
+
+class payload {
+ public:
+  // JSON when the Content-Type says so (or is absent and the body starts with '{'), else a form.
+  static std::expected<payload, core::error> parse(const inbound_request& req, std::size_t max_fields,
+                                                   std::size_t max_field_length);
+  // A scalar at `path` as text (numbers in decimal, booleans "true"/"false"); nullopt when absent.
+  std::optional<std::string> get(std::string_view path) const;
+
+ private:
+  bool is_json_ = false;
+  nlohmann::json doc_;
+  hook::field_list fields_;
+};
+
+}  // namespace lg::adapters::generic
