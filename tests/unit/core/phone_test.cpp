@@ -1,0 +1,152 @@
+// core/phone.cpp: phone normalization to E.164, table-driven.
+#include "core/normalize.hpp"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+namespace lg::core {
+namespace {
+
+struct phone_case {
+  std::string_view raw;
+  std::string_view e164;  // empty: must be rejected
+  std::string_view why = {};  // for rejections: a fragment of the expected message
+};
+
+const phone_case phone_cases[] = {
+    // Today's mobile numbers in the ways people and providers write them.
+    {"0912 345 678", "+84912345678"},
+    {"0912345678", "+84912345678"},
+    {"84912345678", "+84912345678"},  // Zalo, Stringee
+    {"+84912345678", "+84912345678"},
+    {"+84 912-345-678", "+84912345678"},
+    {"0912.345.678", "+84912345678"},
+    {"(+84) 912 345 678", "+84912345678"},
+    {"0084912345678", "+84912345678"},
+    {"+84 0912 345 678", "+84912345678"},  // trunk 0 kept after the country code
+    {" 0912\xC2\xA0" "345\xC2\xA0" "678 ", "+84912345678"},  // NBSP from a pasted web page
+    {"0398765432", "+84398765432"},
+    {"0868 123 456", "+84868123456"},
+    // Pre-2018 11-digit mobile numbers, national and international forms.
+    {"01691234567", "+84391234567"},
+    {"0169 123 4567", "+84391234567"},
+    {"841691234567", "+84391234567"},
+    {"+841691234567", "+84391234567"},
+    {"+84 169 123 4567", "+84391234567"},
+    {"00841691234567", "+84391234567"},
+    {"01621234567", "+84321234567"},
+    {"01201234567", "+84701234567"},
+    {"+84 120 123 4567", "+84701234567"},
+    {"01231234567", "+84831234567"},
+    {"01291234567", "+84821234567"},
+    {"01861234567", "+84561234567"},
+    {"01881234567", "+84581234567"},
+    {"01991234567", "+84591234567"},
+    {"841991234567", "+84591234567"},
+    {"+841991234567", "+84591234567"},
+    // Landlines (area code 24 Hà Nội, 28 TP.HCM, 236 Đà Nẵng).
+    {"024 3825 1234", "+842438251234"},
+    {"(028) 3822 1234", "+842838221234"},
+    {"+84 24 3825 1234", "+842438251234"},
+    {"0236 3821 234", "+842363821234"},
+    // Foreign numbers keep their country code.
+    {"+1 202 555 0143", "+12025550143"},
+    {"+1 (202) 555-0143", "+12025550143"},
+    {"0044 20 7946 0958", "+442079460958"},
+    // Rejections.
+    {"", "", "empty"},
+    {"   ", "", "empty"},
+    {"+", "", "no digits"},
+    {"12345", "", "short"},
+    {"09123", "", "short"},
+    {"0912abc678", "", "only digits"},
+    {"call me 0912345678", "", "only digits"},
+    {"0912+345678", "", "only digits"},
+    {"09123456789012345", "", "too long"},
+    {"+999 123 4567", "", "country code"},
+    {"0112 345 678", "", "not a valid phone number"},
+    {"0912 345 678 0912 345 678 0912 345 678 0912 345 678 0912 345 678 0", "", "too long"},
+};
+
+TEST(phone, normalize_table) {
+  for (const auto& c : phone_cases) {
+    SCOPED_TRACE("raw: \"" + std::string(c.raw) + "\"");
+    const auto got = normalize_phone(c.raw);
+    if (c.e164.empty()) {
+      ASSERT_FALSE(got.has_value()) << "accepted as " << *got;
+      EXPECT_EQ(got.error().code, errc::invalid_field);
+      EXPECT_EQ(got.error().field, "phone");
+      EXPECT_NE(got.error().message.find(c.why), std::string::npos) << got.error().message;
+    } else {
+      ASSERT_TRUE(got.has_value()) << got.error().message;
+      EXPECT_EQ(*got, c.e164);
+    }
+  }
+}
+
+TEST(phone, normalized_output_is_a_fixed_point) {
+  for (const auto& c : phone_cases) {
+    if (c.e164.empty()) continue;
+    SCOPED_TRACE(std::string(c.e164));
+    const auto again = normalize_phone(c.e164);
+    ASSERT_TRUE(again.has_value());
+    EXPECT_EQ(*again, c.e164);
+  }
+}
+
+TEST(phone, the_84_shortcut_is_only_for_vietnam) {
+  // With another default region "84…" is not read as +84: a US caller typing 11 digits
+  // starting with 84 is not a Vietnamese number.
+  EXPECT_FALSE(normalize_phone("84912345678", "US").has_value());
+  const auto us = normalize_phone("(202) 555-0143", "US");
+  ASSERT_TRUE(us.has_value()) << us.error().message;
+  EXPECT_EQ(*us, "+12025550143");
+  // The legacy remap belongs to Vietnamese national numbers only.
+  EXPECT_FALSE(normalize_phone("01691234567", "US").has_value());
+}
+
+TEST(phone, unknown_default_region_needs_a_country_code) {
+  EXPECT_FALSE(normalize_phone("0912345678", "XX").has_value());
+  const auto intl = normalize_phone("+84912345678", "XX");
+  ASSERT_TRUE(intl.has_value()) << intl.error().message;
+  EXPECT_EQ(*intl, "+84912345678");
+}
+
+struct legacy_case {
+  std::string_view old_prefix;
+  std::string_view new_prefix;
+};
+
+// The full 2018 table (see the source comment in core/phone.cpp for where it is published).
+constexpr legacy_case legacy_cases[] = {
+    {"0120", "070"}, {"0121", "079"}, {"0122", "077"}, {"0126", "076"}, {"0128", "078"},
+    {"0123", "083"}, {"0124", "084"}, {"0125", "085"}, {"0127", "081"}, {"0129", "082"},
+    {"0162", "032"}, {"0163", "033"}, {"0164", "034"}, {"0165", "035"}, {"0166", "036"},
+    {"0167", "037"}, {"0168", "038"}, {"0169", "039"}, {"0186", "056"}, {"0188", "058"},
+    {"0199", "059"},
+};
+
+TEST(phone, legacy_prefix_table) {
+  for (const auto& c : legacy_cases) {
+    SCOPED_TRACE(std::string(c.old_prefix));
+    const std::string old_number = std::string(c.old_prefix) + "2345678";
+    const std::string new_number = std::string(c.new_prefix) + "2345678";
+    EXPECT_EQ(remap_vn_legacy_mobile(old_number), new_number);
+    // Every remapped number must be a valid Vietnamese mobile number today.
+    const auto e164 = normalize_phone(old_number);
+    ASSERT_TRUE(e164.has_value()) << e164.error().message;
+    EXPECT_EQ(*e164, "+84" + new_number.substr(1));
+  }
+}
+
+TEST(phone, legacy_remap_leaves_other_numbers_alone) {
+  for (std::string_view s : {"0912345678", "02438251234", "0169123456", "016912345678", "0161234567",
+                             "01101234567", "", "0169"}) {
+    SCOPED_TRACE(std::string(s));
+    EXPECT_EQ(remap_vn_legacy_mobile(s), s);
+  }
+}
+
+}  // namespace
+}  // namespace lg::core
