@@ -88,9 +88,14 @@ std::expected<cleaned_phone, error> clean(std::string_view raw) {
 // "<cc><rest>" where rest is a pre-2018 national number without its trunk 0 -> remapped.
 std::string remap_international_vn(const std::string& digits) {
   if (!digits.starts_with("84") || digits.size() != 12) return digits;
-  const std::string national = "0" + digits.substr(2);
+  // Appends rather than `"0" + s`: GCC 12 at -O3 raises a false -Wrestrict on the latter.
+  std::string national = "0";
+  national.append(digits, 2);
   const std::string remapped = remap_vn_legacy_mobile(national);
-  return remapped == national ? digits : "84" + remapped.substr(1);
+  if (remapped == national) return digits;
+  std::string out = "84";
+  out.append(remapped, 1);
+  return out;
 }
 
 std::string_view parse_error_text(PhoneNumberUtil::ErrorType e) {
