@@ -1,0 +1,30 @@
+// make_adapter: one case per webhook channel. Each case validates its source's options (and
+// resolves secrets) at startup, so a bad config fails before the first request.
+#include "adapters/adapter.hpp"
+
+#include "adapters/facebook/facebook.hpp"
+#include "adapters/partner_api/partner_api.hpp"
+#include "adapters/zalo/zalo.hpp"
+
+namespace lg::adapters {
+
+std::unique_ptr<inbound_adapter> make_adapter(const config::source_config& src, const std::string& path) {
+  const std::string options_path = path + ".options";
+  const std::string& ch = src.channel;
+  if (ch == "zalo") {
+    return std::make_unique<zalo::adapter>(src.id, zalo::parse_options(src.options, options_path));
+  }
+  if (ch == "facebook") {
+    return std::make_unique<facebook::adapter>(src.id, facebook::parse_options(src.options, options_path));
+  }
+  if (ch == "api") {
+    // POST /v1/leads answers per item, so the gateway calls partner_api directly; the options
+    // are still checked here so that a bad key hash fails at startup.
+    (void)partner_api::parse_options(src.options, options_path);
+    return nullptr;
+  }
+  if (ch == "web_form" || ch == "landing_page") return nullptr;
+  throw config::config_error(path + ".channel: no adapter for channel '" + ch + "'");
+}
+
+}  // namespace lg::adapters
