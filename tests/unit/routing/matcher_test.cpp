@@ -84,7 +84,7 @@ INSTANTIATE_TEST_SUITE_P(
         match_case{"nested_any_one_holds", R"({"any":[{"field":"channel","op":"equals","value":"zalo"},{"field":"source","op":"equals","value":"website"}]})", true},
         match_case{"nested_any_none", R"({"any":[{"field":"channel","op":"equals","value":"zalo"},{"field":"source","op":"equals","value":"x"}]})", false},
         match_case{"nested_all_one_fails", R"({"all":[{"field":"channel","op":"equals","value":"web_form"},{"field":"source","op":"equals","value":"x"}]})", false}),
-    [](const auto& info) { return std::string(info.param.name); });
+    [](const auto& p) { return std::string(p.param.name); });
 
 TEST(matcher, first_enabled_match_wins_and_disabled_rules_are_skipped) {
   auto rules = rules_from(R"({"default_team":"d","rules":[

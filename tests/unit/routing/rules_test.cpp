@@ -92,7 +92,7 @@ INSTANTIATE_TEST_SUITE_P(
                  "rules[0].action.sla_minutes: must be an integer from 0 to 10080"},
         bad_case{"no_default", R"({"rules":[]})", "default_team: required non-empty string"},
         bad_case{"unknown_key", R"({"default_team":"hn-1","rulez":[]})", "rulez: unknown key"}),
-    [](const auto& info) { return std::string(info.param.name); });
+    [](const auto& p) { return std::string(p.param.name); });
 
 TEST(rules, reports_every_problem_at_once) {
   auto problems = problems_of(json::parse(R"({"default_team":"hn-1","rules":[
