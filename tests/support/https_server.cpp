@@ -95,6 +95,8 @@ struct https_server::impl {
       res.body() = std::move(out.body);
       res.keep_alive(req.keep_alive() && !out.close_after);
       res.prepare_payload();
+      // A reply to HEAD announces the length but carries no body.
+      if (req.method() == http::verb::head) res.body().clear();
       co_await http::async_write(stream, res, asio::redirect_error(asio::use_awaitable, ec));
       if (ec || !res.keep_alive()) co_return;
     }
