@@ -65,7 +65,7 @@ options parse_options(const nlohmann::json& j, const std::string& path) {
   o.oa_secret_key = config::resolve_secret(j.at("oa_secret_key"), path + ".oa_secret_key");
   if (o.oa_secret_key.empty()) throw config::config_error(path + ".oa_secret_key: must not be empty");
   if (auto it = j.find("replay_window_s"); it != j.end()) {
-    if (!it->is_number_unsigned() || it->get<std::uint64_t>() > 7 * 24 * 3600) {
+    if (!it->is_number_integer() || it->get<std::int64_t>() < 0 || it->get<std::int64_t>() > 7 * 24 * 3600) {
       throw config::config_error(path + ".replay_window_s: must be 0..604800 seconds");
     }
     o.replay_window = std::chrono::seconds(it->get<std::int64_t>());
@@ -136,13 +136,7 @@ std::expected<adapter_output, core::error> adapter::handle(const inbound_request
   if (req.method != "POST") {
     return std::unexpected(make_error(errc::method_not_allowed, "Zalo webhooks are POST"));
   }
-  std::optional<std::string_view> header;
-  for (const auto& [name, value] : req.headers) {
-    if (name == "x-zevent-signature") {
-      header = value;
-      break;
-    }
-  }
+  const auto header = req.header("x-zevent-signature");
   if (auto ok = verify(opt_, req.body, header, now_()); !ok) return std::unexpected(ok.error());
   return parse(req.body, parse_context{source_id_, req.received_at, opt_.oa_id});
 }
