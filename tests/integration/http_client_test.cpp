@@ -306,6 +306,27 @@ TEST(HttpClient, IdleConnectionClosedByTheServerIsReplacedTransparently) {
   EXPECT_EQ(server.connections(), 2u);
 }
 
+TEST(HttpClient, IdleTimeoutAndZeroIdleDisablePooling) {
+  test::https_server server([](const test::served_request&) { return test::scripted_reply{.body = "ok"}; });
+  asio::io_context io;
+  auto opts = trusting_test_ca();
+  opts.idle_timeout = 50ms;
+  http_client client(io.get_executor(), opts);
+  ASSERT_TRUE(fetch(io, client, get(server.url("/"))));
+  ASSERT_TRUE(fetch(io, client, get(server.url("/"))));
+  EXPECT_EQ(server.connections(), 1u);
+  ::usleep(120'000);  // past the idle timeout
+  ASSERT_TRUE(fetch(io, client, get(server.url("/"))));
+  EXPECT_EQ(server.connections(), 2u);
+
+  opts.max_idle_per_origin = 0;
+  http_client no_pool(io.get_executor(), opts);
+  ASSERT_TRUE(fetch(io, no_pool, get(server.url("/"))));
+  ASSERT_TRUE(fetch(io, no_pool, get(server.url("/"))));
+  EXPECT_EQ(no_pool.stats().connections_opened, 2u);
+  EXPECT_EQ(no_pool.idle_connections(), 0u);
+}
+
 TEST(HttpClient, StaleConnectionRetriedOnceForIdempotentRequests) {
   std::atomic<int> seen{0};
   test::https_server server([&](const test::served_request&) {
