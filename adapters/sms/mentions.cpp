@@ -24,27 +24,44 @@ void add_unique(std::vector<std::string>& v, std::string s) {
 
 mentions find_mentions(std::string_view text) {
   mentions m;
-  // Phones: a '+' or digit not glued to a word, then digits and common separators.
+  // Phones: runs of digit groups ("0912 345 678", "+84 (912) 345-678") not glued to a word.
+  // Two numbers side by side ("0912345678 0987654321") must not fuse into one candidate, so
+  // the longest leading run of groups that libphonenumber accepts is taken, then the next.
   for (std::size_t i = 0; i < text.size() && m.phones.size() < max_mentions;) {
     const char c = text[i];
-    const bool starts = (c == '+' || is_digit(c)) && (i == 0 || !is_alnum(text[i - 1]));
-    if (!starts) {
+    if (!((c == '+' || c == '(' || is_digit(c)) && (i == 0 || !is_alnum(text[i - 1])))) {
       ++i;
       continue;
     }
-    std::size_t j = i + (c == '+' ? 1 : 0), digits = 0, last_digit = i;
-    while (j < text.size() && (is_digit(text[j]) || is_phone_sep(text[j])) && digits <= 15) {
-      if (is_digit(text[j])) {
-        ++digits;
-        last_digit = j;
+    std::vector<std::pair<std::size_t, std::size_t>> groups;  // [begin, end) of each digit run
+    std::size_t j = i + (c == '+' || c == '(' ? 1 : 0);
+    while (j < text.size() && groups.size() < 8) {
+      const std::size_t b = j;
+      while (j < text.size() && is_digit(text[j])) ++j;
+      if (j == b) break;
+      groups.emplace_back(b, j);
+      std::size_t k = j, seps = 0;
+      while (k < text.size() && is_phone_sep(text[k]) && seps < 2) ++k, ++seps;
+      if (seps == 0 || k >= text.size() || !is_digit(text[k])) break;
+      j = k;
+    }
+    if (groups.empty()) {
+      ++i;
+      continue;
+    }
+    const bool glued = groups.back().second < text.size() && is_alnum(text[groups.back().second]);
+    std::size_t used = 0;
+    for (std::size_t n = groups.size(); n > 0 && !glued; --n) {
+      std::size_t digits = 0;
+      for (std::size_t g = 0; g < n; ++g) digits += groups[g].second - groups[g].first;
+      if (digits < 9 || digits > 15) continue;
+      if (auto p = core::normalize_phone(text.substr(i, groups[n - 1].second - i))) {
+        add_unique(m.phones, *p);
+        used = n;
+        break;
       }
-      ++j;
     }
-    const bool glued = last_digit + 1 < text.size() && is_alnum(text[last_digit + 1]);
-    if (digits >= 9 && digits <= 15 && !glued) {
-      if (auto p = core::normalize_phone(text.substr(i, last_digit + 1 - i))) add_unique(m.phones, *p);
-    }
-    i = last_digit + 1 > i ? last_digit + 1 : i + 1;
+    i = used ? groups[used - 1].second : groups.front().second;
   }
   // Emails: delimiter-separated tokens holding an '@', trailing sentence punctuation dropped.
   for (std::size_t i = 0; i < text.size() && m.emails.size() < max_mentions;) {

@@ -172,7 +172,9 @@ std::size_t size(const nlohmann::json& o, const std::string& path, const char* k
                  std::size_t min, std::size_t max) {
   const auto it = o.find(key);
   if (it == o.end() || it->is_null()) return fallback;
-  if (!it->is_number_unsigned() || it->get<std::uint64_t>() < min || it->get<std::uint64_t>() > max)
+  // Parsed JSON holds positive integers as unsigned, JSON built in code as signed: take both.
+  const bool integral = it->is_number_unsigned() || (it->is_number_integer() && it->get<std::int64_t>() >= 0);
+  if (!integral || it->get<std::uint64_t>() < min || it->get<std::uint64_t>() > max)
     throw config::config_error(path + "." + key + ": must be an integer in [" + std::to_string(min) + ", " +
                                std::to_string(max) + "]");
   return static_cast<std::size_t>(it->get<std::uint64_t>());
