@@ -2,8 +2,11 @@
 // resolves secrets) at startup, so a bad config fails before the first request.
 #include "adapters/adapter.hpp"
 
+#include "adapters/email/email_hook.hpp"
 #include "adapters/facebook/facebook.hpp"
 #include "adapters/partner_api/partner_api.hpp"
+#include "adapters/sms/sms.hpp"
+#include "adapters/telephony/telephony.hpp"
 #include "adapters/zalo/zalo.hpp"
 
 namespace lg::adapters {
@@ -23,6 +26,11 @@ std::unique_ptr<inbound_adapter> make_adapter(const config::source_config& src, 
     (void)partner_api::parse_options(src.options, options_path);
     return nullptr;
   }
+  // Sources name the lead channel ("hotline"); the route segment is "telephony".
+  if (ch == "hotline" || ch == "telephony") return telephony::make_telephony_adapter(src, path);
+  if (ch == "sms") return sms::make_sms_adapter(src, path);
+  // nullptr for an IMAP mailbox (preset "imap"): it is polled, not posted to.
+  if (ch == "email") return email::make_email_adapter(src, path);
   if (ch == "web_form" || ch == "landing_page") return nullptr;
   throw config::config_error(path + ".channel: no adapter for channel '" + ch + "'");
 }
