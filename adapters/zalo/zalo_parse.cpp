@@ -138,7 +138,8 @@ adapter_output parse(std::string_view raw_body, const parse_context& ctx) {
     out.quarantine_reason = "body is not a JSON object";
     return out;
   }
-  auto name_v = text_of(member(&j, "event_name"));
+  const json* name_j = member(&j, "event_name");
+  auto name_v = name_j != nullptr && name_j->is_string() ? text_of(name_j) : std::nullopt;
   if (!name_v || name_v->empty() || name_v->size() > 64) {
     out.quarantine_reason = "event_name is missing or not a string";
     return out;
