@@ -185,6 +185,31 @@ TEST(ParseMultipart, HugePartHeadersAre413) {
   EXPECT_EQ(f.error().code, errc::payload_too_large);
 }
 
+// A body cut anywhere before its closing delimiter is an error, never a shorter form; every
+// single-byte corruption is answered (ASan/UBSan watch the reads).
+TEST(ParseMultipart, TruncationsFailAndCorruptionsAreAnswered) {
+  std::ifstream in(LG_FIXTURES_DIR "/forms/multipart_browser.txt", std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  const std::string body = ss.str();
+  const std::string type = "multipart/form-data; boundary=----WebKitFormBoundary7MA4YWxkTrZu0gW";
+  const auto closing = body.rfind("--\r\n");
+  ASSERT_NE(closing, std::string::npos);
+  for (std::size_t n = 0; n < closing + 2; ++n)
+    EXPECT_FALSE(parse_multipart(std::string_view(body).substr(0, n), type, 10, 100)) << "prefix " << n;
+  EXPECT_TRUE(parse_multipart(std::string_view(body).substr(0, closing + 2), type, 10, 100));
+  for (std::size_t i = 0; i < body.size(); ++i) {
+    for (const char c : {'\0', '\r', '\n', '-', '"', '\xff'}) {
+      auto mutated = body;
+      mutated[i] = c;
+      const auto r = parse_multipart(mutated, type, 10, 100);
+      if (r) {
+        EXPECT_LE(r->size(), 5u);
+      }
+    }
+  }
+}
+
 TEST(HeaderParams, ParsesTokensQuotedStringsAndBareWords) {
   const auto v = detail::parse_header_value(" Form-Data ; name=\"a;b\" ; junk; FileName=x.pdf ;");
   ASSERT_TRUE(v);
