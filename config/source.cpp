@@ -150,7 +150,8 @@ void read_source(const json& j, const std::string& path, json_reader& r, source_
       r.add(path + ".honeypot", "not a field name");
     } else {
       const auto lv = lower_ascii(v);
-      bool mapped = false;
+      // Target names map to themselves through the presets, so they are inputs too.
+      bool mapped = is_known_target(lv);
       for (const auto& [target, inputs] : s.field_map)
         for (const auto& in : inputs) mapped = mapped || (!lv.empty() && lower_ascii(in) == lv);
       if (mapped)

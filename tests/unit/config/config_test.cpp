@@ -207,6 +207,8 @@ INSTANTIATE_TEST_SUITE_P(
         bad_case{SRC(R"("honeypot": "my field")"), "sources[0].honeypot: not a field name"},
         bad_case{SRC(R"("field_map": {"email": ["email"]}, "honeypot": "Email")"),
                  "sources[0].honeypot: 'Email' is also a mapped input; a honeypot must be a field people never fill"},
+        bad_case{SRC(R"("honeypot": "Phone")"),
+                 "sources[0].honeypot: 'Phone' is also a mapped input; a honeypot must be a field people never fill"},
         bad_case{SRC(R"("thank_you_url": "/thanks")"), "sources[0].thank_you_url: not an http(s) URL"},
         bad_case{SRC(R"("token": 12345)"), "sources[0].token: must be a string or {\"env\":\"NAME\"}"},
         bad_case{SRC(R"("token": "short")"), "sources[0].token: too short (at least 16 characters)"},
