@@ -1,0 +1,105 @@
+// The pure parts of the contact repository: script arguments, reply parsing, time parsing,
+// UTF-8-safe truncation and the JSON view of a stored contact.
+#include "store/contacts.hpp"
+
+#include <gtest/gtest.h>
+
+namespace lg::store {
+namespace {
+
+TEST(Contacts, ParseRfc3339) {
+  EXPECT_EQ(parse_rfc3339("1970-01-01T00:00:00Z"), 0);
+  EXPECT_EQ(parse_rfc3339("2026-11-22T03:00:00.123Z"), 1795316400);
+  EXPECT_EQ(parse_rfc3339("2026-11-22T10:00:00+07:00"), 1795316400);
+  EXPECT_EQ(parse_rfc3339("2026-11-22T03:00:00"), std::nullopt);  // no zone
+  EXPECT_EQ(parse_rfc3339("2026-13-22T03:00:00Z"), std::nullopt);
+  EXPECT_EQ(parse_rfc3339("garbage"), std::nullopt);
+}
+
+TEST(Contacts, TruncateUtf8NeverCutsACharacter) {
+  EXPECT_EQ(truncate_utf8("abc", 10), "abc");
+  // "Hà" is H, 0xC3 0xA0: cutting at 2 bytes would split the à.
+  EXPECT_EQ(truncate_utf8("H\xC3\xA0 N", 2), "H");
+  EXPECT_EQ(truncate_utf8("H\xC3\xA0 N", 3), "H\xC3\xA0");
+}
+
+TEST(Contacts, ResolveCallKeysAndArgs) {
+  core::lead_event e;
+  e.event_id = "zalo:msg:1";
+  e.lead_id = "L1";
+  e.source = "zalo-main";
+  e.chan = core::channel::zalo;
+  e.occurred_at = "2026-11-22T03:00:00Z";
+  e.contact.full_name = "Nguyễn Thị Lan";
+  e.contact.phones = {"+84912345678"};
+  e.contact.emails = {"lan.n@gmail.com"};
+  e.contact.ids = {{"zalo", "42"}, {"zalo_oa", "oa1"}};
+  e.message = std::string(500, 'x');
+  resolve_options o;
+  o.tenant = "t1";
+  o.default_team = "hn-1";
+  auto id = core::identity_of(e);
+  auto call = make_resolve_call(e, id, o);
+  ASSERT_EQ(call.keys.size(), 6u);
+  EXPECT_EQ(call.keys[0], "lg:{t1}:done:zalo:msg:1");
+  EXPECT_EQ(call.keys[1], "lg:{t1}:seq:contact");
+  EXPECT_EQ(call.keys[2], "lg:{t1}:names");
+  EXPECT_EQ(call.keys[3], "lg:{t1}:key:phone:+84912345678");
+  EXPECT_EQ(call.keys[4], "lg:{t1}:key:email:lann@gmail.com");
+  EXPECT_EQ(call.keys[5], "lg:{t1}:key:zalo:oa1:42");
+  ASSERT_EQ(call.args.size(), 5u);
+  EXPECT_EQ(call.args[0], "lg:{t1}:");
+  auto ev = nlohmann::json::parse(call.args[1]);
+  EXPECT_EQ(ev["at"], 1795316400);
+  EXPECT_EQ(ev["fold"], "nguyen thi lan");
+  EXPECT_EQ(ev["ch"], "zalo");
+  EXPECT_EQ(ev["team"], "hn-1");
+  EXPECT_EQ(ev["msg"].get<std::string>().size(), o.message_limit);
+  EXPECT_EQ(ev["prio"]["facebook_lead_ads"], 0);
+  EXPECT_EQ(ev["e"][0][0], "lan.n@gmail.com");
+  EXPECT_EQ(ev["e"][0][1], "lann@gmail.com");
+}
+
+redis_reply str(std::string s) { return {redis_reply::kind::string, 0, std::move(s), {}}; }
+redis_reply num(long long n) { return {redis_reply::kind::integer, n, {}, {}}; }
+
+TEST(Contacts, ParseResolveReply) {
+  redis_reply r{redis_reply::kind::array, 0, {},
+                {str("c_1"), num(1), str("u7"), str("hn-1"), num(0), str("c_4,c_9"), str("Minh"), num(0)}};
+  auto out = parse_resolve_reply(r);
+  ASSERT_TRUE(out);
+  EXPECT_EQ(out->contact_id, "c_1");
+  EXPECT_TRUE(out->returning);
+  EXPECT_EQ(out->owner, "u7");
+  EXPECT_EQ(out->team, "hn-1");
+  EXPECT_FALSE(out->duplicate);
+  EXPECT_EQ(out->merged, (std::vector<std::string>{"c_4", "c_9"}));
+  EXPECT_EQ(out->learner, "Minh");
+  EXPECT_FALSE(parse_resolve_reply(redis_reply{redis_reply::kind::error, 0, "ERR x", {}}));
+  EXPECT_FALSE(parse_resolve_reply(redis_reply{redis_reply::kind::array, 0, {}, {str("c_1")}}));
+}
+
+TEST(Contacts, ContactToJson) {
+  // msgpack [["+84912345678","web",100]] and [["A@x.vn","web",100,"a@x.vn"]]
+  nlohmann::json p = nlohmann::json::array({nlohmann::json::array({"+84912345678", "web", 100})});
+  nlohmann::json e = nlohmann::json::array({nlohmann::json::array({"A@x.vn", "web", 100, "a@x.vn"})});
+  auto pack = [](const nlohmann::json& j) {
+    auto b = nlohmann::json::to_msgpack(j);
+    return std::string(b.begin(), b.end());
+  };
+  auto j = contact_to_json({{"n", "Lan"}, {"p", pack(p)}, {"e", pack(e)}, {"t", "hn-1"},
+                            {"r", "1"}, {"ca", "100"}});
+  EXPECT_EQ(j["name"], "Lan");
+  EXPECT_EQ(j["phones"][0]["value"], "+84912345678");
+  EXPECT_EQ(j["phones"][0]["source"], "web");
+  EXPECT_EQ(j["emails"][0]["match_key"], "a@x.vn");
+  EXPECT_EQ(j["team"], "hn-1");
+  EXPECT_TRUE(j["needs_review"].get<bool>());
+  EXPECT_EQ(j["created_at"], 100);
+  // A damaged field does not throw; it reads as empty.
+  auto bad = contact_to_json({{"p", "\xC1"}});
+  EXPECT_TRUE(bad["phones"].empty());
+}
+
+}  // namespace
+}  // namespace lg::store
