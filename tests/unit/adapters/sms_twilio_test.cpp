@@ -97,6 +97,24 @@ TEST(SmsTwilio, OversizedTextIsCutOnACodePoint) {
   EXPECT_EQ(out->events[0].extra.at("body_truncated"), "true");
 }
 
+TEST(SmsTwilio, GetWithParamsInTheSignedUrl) {
+  const auto a = sms::make_sms_adapter(source(), "sources[0]");
+  inbound_request r;
+  r.method = "GET";
+  r.path = "/v1/hooks/sms/sms-tw";
+  r.query = "MessageSid=SM9&From=%2B84912345678&Body=Hi";
+  r.target = r.path + "?" + r.query;
+  // GET: nothing in the body, the URL (with its query) is all that is signed.
+  const auto good = sig::base64_encode(twilio::compute_signature("tw-test-auth-token", "http://gw.example.vn:8080" + r.target, {}));
+  r.headers.emplace_back("x-twilio-signature", good);
+  const auto out = a->handle(r);
+  ASSERT_TRUE(out.has_value()) << out.error().message;
+  EXPECT_EQ(out->events.at(0).event_id, "sms:msg:SM9");
+  EXPECT_EQ(out->events[0].message, "Hi");
+  r.method = "PUT";
+  EXPECT_EQ(a->handle(r).error().code, core::errc::method_not_allowed);
+}
+
 TEST(SmsMentions, FindsValidOnesOnly) {
   const auto m = sms::find_mentions(
       "Con tên An, sđt mẹ 0912.345.678 hoặc +84 987 654 321; mail ME@Example.com. Mã đơn 123456, 2024-05-01, abc0912345678");
