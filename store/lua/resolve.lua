@@ -63,13 +63,17 @@ local function load(id)
   for i = 1, #flat, 2 do h[flat[i]] = flat[i + 1] end
   return {id = id, n = h.n or '', f = h.f or '', np = field(h, 'np'), p = field(h, 'p'),
           e = field(h, 'e'), i = field(h, 'i'), l = field(h, 'l'), x = field(h, 'x'),
-          o = h.o or '', t = h.t or '', r = h.r == '1', ca = tonumber(h.ca) or ev.at}
+          o = h.o or '', t = h.t or '', r = h.r == '1', ca = tonumber(h.ca) or ev.at, had = h}
 end
 
 local function save(c)
   local set, del = {'ca', c.ca, 'ua', ev.at}, {}
   local function put(f, v, present)
-    if present then set[#set + 1] = f; set[#set + 1] = v else del[#del + 1] = f end
+    if present then
+      set[#set + 1] = f; set[#set + 1] = v
+    elseif c.had[f] then
+      del[#del + 1] = f  -- only fields the hash has: an HDEL per event is measurable
+    end
   end
   put('n', c.n, c.n ~= '')
   put('f', c.f, c.f ~= '')
@@ -234,7 +238,7 @@ local c, created, returning, merged = nil, 0, 0, {}
 if #accepted == 0 then
   local id = 'c_' .. redis.call('INCR', seq_key)
   c = {id = id, n = '', f = '', np = {}, p = {}, e = {}, i = {}, l = {}, x = {}, o = '', t = '',
-       r = #ev.k == 0, ca = ev.at}
+       r = #ev.k == 0, ca = ev.at, had = {}}
   created = 1
 else
   c = get(accepted[1])
