@@ -149,5 +149,22 @@ TEST(ZaloParse, InvalidUtf8AndHugeTextAreBounded) {
   EXPECT_EQ(e.message.size(), 4096u);
 }
 
+TEST(ZaloParse, NumericPhoneIsReadDigitExact) {
+  const std::string body =
+      R"({"event_name":"user_submit_info","timestamp":"1","sender":{"id":"7"},"info":{"name":"An","phone":84912345678}})";
+  const auto& e = only_event(parse(body, ctx));
+  EXPECT_EQ(e.contact.phones, std::vector<std::string>{"+84912345678"});
+}
+
+TEST(ZaloParse, EventSerializesToTheLeadEventContract) {
+  const auto e = only_event(parse_fixture("user_submit_info_flat.json"));
+  const nlohmann::json j = e;
+  EXPECT_EQ(j.at("channel"), "zalo");
+  EXPECT_EQ(j.at("event_id"), "zalo:user_submit_info:2468458835296979220:1717000000000");
+  EXPECT_EQ(j.at("contact").at("ids").at("zalo"), "2468458835296979220");
+  EXPECT_TRUE(j.at("contact").at("ids").at("zalo").is_string());
+  EXPECT_EQ(j.at("contact").at("phones").at(0), "+84912345678");
+}
+
 }  // namespace
 }  // namespace lg::adapters::zalo
