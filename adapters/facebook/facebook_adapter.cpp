@@ -150,13 +150,7 @@ std::expected<adapter_output, core::error> adapter::handle(const inbound_request
   if (req.method != "POST") {
     return std::unexpected(make_error(errc::method_not_allowed, "Facebook webhooks are GET or POST"));
   }
-  std::optional<std::string_view> header;
-  for (const auto& [name, value] : req.headers) {
-    if (name == "x-hub-signature-256") {
-      header = value;
-      break;
-    }
-  }
+  const auto header = req.header("x-hub-signature-256");
   if (auto ok = verify(opt_, req.body, header); !ok) return std::unexpected(ok.error());
   return parse(req.body, parse_context{source_id_, req.received_at, opt_.page_ids});
 }

@@ -45,17 +45,16 @@ options parse_options(const nlohmann::json& j, const std::string& path) {
 }
 
 std::optional<std::string> presented_key(const inbound_request& req) {
-  for (const auto& [name, value] : req.headers) {
-    if (name == "authorization") {
-      std::string_view v = trim(value);
-      if (v.size() > 7 && (v.substr(0, 7) == "Bearer " || v.substr(0, 7) == "bearer ")) {
-        auto key = trim(v.substr(7));
-        if (!key.empty()) return std::string(key);
-      }
-    } else if (name == "x-api-key") {
-      auto key = trim(value);
+  if (auto auth = req.header("authorization")) {
+    std::string_view v = trim(*auth);
+    if (v.size() > 7 && (v.substr(0, 7) == "Bearer " || v.substr(0, 7) == "bearer ")) {
+      auto key = trim(v.substr(7));
       if (!key.empty()) return std::string(key);
     }
+  }
+  if (auto h = req.header("x-api-key")) {
+    auto key = trim(*h);
+    if (!key.empty()) return std::string(key);
   }
   return std::nullopt;
 }
