@@ -1,0 +1,201 @@
+// POST /v1/forms/{source}: web forms and landing pages. The request path does only what
+// the answer needs: find the source, check origin and token, parse and normalize (the
+// adapter), and the durable accept in Redis; everything else happens behind the stream.
+#include "gateway/routes.hpp"
+
+#include "adapters/web_form/web_form.hpp"
+#include "gateway/cors.hpp"
+#include "gateway/lead_id.hpp"
+#include "gateway/logging.hpp"
+#include "gateway/time_format.hpp"
+#include "store/inbound_log.hpp"
+
+#include <boost/beast/core/string.hpp>
+
+namespace lg::gateway {
+namespace {
+
+namespace beast = boost::beast;
+using core::errc;
+using core::make_error;
+
+struct form_env {
+  const config::config& cfg;
+  metrics& stats;
+  proxy_list proxies;
+};
+
+bool form_channel(std::string_view ch) { return ch == "web_form" || ch == "landing_page"; }
+
+const config::source_config* find_form_source(const config::config& cfg, std::string_view id) {
+  const auto* src = cfg.find_source(id);
+  if (!src || !src->enabled || !form_channel(src->channel)) return nullptr;
+  return src;
+}
+
+response unknown_source() { return error_response(make_error(errc::not_found, "unknown source", "source")); }
+
+bool wants_html(const request& req) {
+  const auto accept = req[http::field::accept];
+  return accept.find("text/html") != std::string_view::npos;
+}
+
+// An API idempotency key: 1-200 visible ASCII characters, so it is safe inside a Redis key.
+bool valid_idempotency_key(std::string_view k) {
+  if (k.empty() || k.size() > 200) return false;
+  for (unsigned char c : k) {
+    if (c <= 0x20 || c >= 0x7f) return false;
+  }
+  return true;
+}
+
+adapters::inbound_request make_inbound(const form_env& env, request_context& ctx, std::string_view source_id) {
+  auto& req = ctx.req;
+  adapters::inbound_request in;
+  in.method = "POST";
+  in.target = std::string(req.target());
+  in.path = std::string(ctx.path);
+  in.query = std::string(ctx.query);
+  in.source_id = std::string(source_id);
+  in.body = std::move(req.body());
+  in.content_type = std::string(req[http::field::content_type]);
+  in.user_agent = std::string(req[http::field::user_agent]);
+  in.received_at = format_rfc3339_ms(ctx.received_at);
+  std::string forwarded;
+  in.headers.reserve(16);
+  for (const auto& f : req) {
+    std::string name(f.name_string());
+    for (auto& c : name) {
+      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    }
+    if (name == "x-forwarded-for") {
+      if (!forwarded.empty()) forwarded += ',';
+      forwarded.append(f.value());
+    }
+    in.headers.emplace_back(std::move(name), std::string(f.value()));
+  }
+  in.remote_ip = client_ip(ctx.peer, forwarded, env.proxies);
+  return in;
+}
+
+std::string lead_body(std::string_view lead_id, std::string_view status) {
+  std::string body = "{\"lead_id\":\"";
+  logging::append_json_escaped(body, lead_id);
+  body += "\",\"status\":\"";
+  body += status;
+  body += "\"}";
+  return body;
+}
+
+// The success answer: a browser posting a form goes to the thank-you page; anything else
+// (fetch, server-to-server) gets JSON.
+response success(const config::source_config& src, const request& req, std::string_view lead_id, bool duplicate) {
+  if (wants_html(req) && !src.thank_you_url.empty()) {
+    response res{http::status::see_other, 11};
+    res.set(http::field::location, src.thank_you_url);
+    res.set(http::field::content_type, "text/html; charset=utf-8");
+    res.body() = "<a href=\"" + src.thank_you_url + "\">Continue</a>";
+    return res;
+  }
+  return json_response(duplicate ? http::status::ok : http::status::accepted,
+                       lead_body(lead_id, duplicate ? "duplicate" : "accepted"));
+}
+
+awaitable<response> post_form(const form_env& env, request_context& ctx) {
+  const auto source_id = ctx.param("source");
+  const auto* src = find_form_source(env.cfg, source_id);
+  if (!src) co_return unknown_source();
+  const auto origin = ctx.req[http::field::origin];
+  const bool cors_ok = cors::origin_allowed(src->cors_origins, origin);
+  auto finish = [&](response res) {
+    if (cors_ok) {
+      res.set(http::field::access_control_allow_origin, origin);
+      res.set(http::field::vary, "Origin");
+    }
+    return res;
+  };
+
+  const std::string idem_header(ctx.req["Idempotency-Key"]);
+  auto in = make_inbound(env, ctx, source_id);
+  if (!adapters::web_form::token_ok(*src, in)) {
+    co_return finish(error_response(make_error(errc::unauthorized, "missing or wrong token", "token")));
+  }
+  auto parsed = adapters::web_form::parse_form(*src, in);
+  if (!parsed) co_return finish(error_response(parsed.error()));
+
+  if (parsed->honeypot) {
+    // Answer like a success so the bot learns nothing; store nothing.
+    env.stats.honeypot(src->id);
+    co_return finish(success(*src, ctx.req, new_lead_id(), false));
+  }
+
+  store::accept_request acc;
+  acc.tenant = env.cfg.tenant;
+  if (!idem_header.empty()) {
+    if (!valid_idempotency_key(idem_header)) {
+      co_return finish(error_response(
+          make_error(errc::invalid_field, "Idempotency-Key must be 1-200 visible ASCII characters", "Idempotency-Key")));
+    }
+    acc.idempotency_key = "api:" + src->id + ":" + idem_header;
+    acc.idempotency_window = std::chrono::hours(24);
+  } else {
+    acc.idempotency_key = parsed->event.event_id;
+    acc.idempotency_window = src->dedupe_window;
+  }
+  acc.lead_id = new_lead_id(ctx.received_at);
+  parsed->event.lead_id = acc.lead_id;
+  acc.event_json = nlohmann::json(parsed->event).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  acc.max_stream_length = env.cfg.redis.max_inbound_length;
+
+  auto result = co_await store::async_accept(*ctx.redis, acc);
+  if (!result) {
+    const auto& err = result.error();
+    if (err.code == errc::unavailable || err.code == errc::timeout) {
+      auto res = error_response(http::status::service_unavailable, err);
+      res.set(http::field::retry_after, "5");
+      co_return finish(std::move(res));
+    }
+    co_return finish(error_response(err));
+  }
+  if (result->duplicate) {
+    env.stats.lead_duplicate(src->id);
+  } else {
+    env.stats.lead_accepted(src->id);
+  }
+  co_return finish(success(*src, ctx.req, result->duplicate ? result->lead_id : acc.lead_id, result->duplicate));
+}
+
+awaitable<response> preflight(const form_env& env, request_context& ctx) {
+  const auto* src = find_form_source(env.cfg, ctx.param("source"));
+  if (!src) co_return unknown_source();
+  const auto origin = ctx.req[http::field::origin];
+  if (!cors::origin_allowed(src->cors_origins, origin)) {
+    co_return error_response(make_error(errc::forbidden, "origin not allowed for this source", "origin"));
+  }
+  response res{http::status::no_content, 11};
+  res.set(http::field::access_control_allow_origin, origin);
+  res.set(http::field::vary, "Origin");
+  res.set(http::field::access_control_allow_methods, cors::allow_methods);
+  res.set(http::field::access_control_allow_headers, cors::allow_headers);
+  res.set(http::field::access_control_max_age, cors::max_age);
+  co_return res;
+}
+
+}  // namespace
+
+void add_form_routes(router& r, const config::config& cfg, metrics& stats, proxy_list proxies) {
+  auto env = std::make_shared<form_env>(form_env{cfg, stats, std::move(proxies)});
+  r.add(http::verb::post, "/v1/forms/{source}", [env](request_context& ctx) { return post_form(*env, ctx); });
+  r.add(http::verb::options, "/v1/forms/{source}", [env](request_context& ctx) { return preflight(*env, ctx); });
+}
+
+router build_router(const config::config& cfg, metrics& stats) {
+  auto proxies = proxy_list::parse(cfg.server.trusted_proxies);
+  if (!proxies) throw config::config_error("server." + proxies.error());
+  router r;
+  add_ops_routes(r, cfg, stats);
+  add_form_routes(r, cfg, stats, std::move(*proxies));
+  return r;
+}
+
+}  // namespace lg::gateway

@@ -1,0 +1,31 @@
+// Process logging: spdlog writing JSON lines ({"ts","level","msg",...fields}) or plain text,
+// and the masks applied whenever a phone number or an email address is written to a log.
+#pragma once
+
+#include <spdlog/spdlog.h>
+
+#include <initializer_list>
+#include <string>
+#include <string_view>
+#include <utility>
+
+namespace lg::gateway::logging {
+
+// Installs the default logger on stderr. `format` is "json" or "text"; `level` one of
+// trace, debug, info, warn, error. Unknown level names fall back to info.
+void init(std::string_view level, std::string_view format);
+
+using field = std::pair<std::string_view, std::string_view>;
+
+// Logs `msg` with extra string fields; in JSON mode each field becomes a member of the line.
+void log(spdlog::level::level_enum lvl, std::string_view msg, std::initializer_list<field> fields = {});
+
+// "+84912345678" -> "+849****5678": keeps the country prefix and the last four digits.
+std::string mask_phone(std::string_view phone);
+// "lan@example.com" -> "l***@example.com"; anything without '@' -> "***".
+std::string mask_email(std::string_view email);
+
+// JSON string escaping (quotes not included) used by the JSON formatter.
+void append_json_escaped(std::string& out, std::string_view s);
+
+}  // namespace lg::gateway::logging

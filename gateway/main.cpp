@@ -1,0 +1,127 @@
+// leadgate: `serve`, `check-config` and `version`. Startup errors name the config path and
+// exit 2; check-config prints every problem as "path: reason" and exits 1.
+#include "config/config.hpp"
+#include "gateway/logging.hpp"
+#include "gateway/metrics.hpp"
+#include "gateway/routes.hpp"
+#include "gateway/server.hpp"
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+
+#ifndef LG_VERSION
+#define LG_VERSION "0.0.0"
+#endif
+
+namespace {
+
+using namespace lg;
+
+int check_config(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) {
+    std::cout << path << ": cannot read file\n";
+    return 1;
+  }
+  nlohmann::json j;
+  try {
+    j = nlohmann::json::parse(in);
+  } catch (const nlohmann::json::parse_error& e) {
+    std::cout << path << ": not valid JSON: " << e.what() << "\n";
+    return 1;
+  }
+  const auto problems = config::check(j);
+  if (problems.empty()) {
+    std::cout << "ok\n";
+    return 0;
+  }
+  for (const auto& p : problems) std::cout << p << "\n";
+  return 1;
+}
+
+int serve(const std::string& path, unsigned threads, int port, const std::string& listen) {
+  config::config cfg;
+  store::redis_options redis;
+  try {
+    cfg = config::load(path);
+    if (const char* url = std::getenv("LEADGATE_REDIS_URL"); url && *url) cfg.redis.url = url;
+    if (threads > 0) cfg.server.threads = threads;
+    if (port >= 0) cfg.server.port = static_cast<unsigned short>(port);
+    if (!listen.empty()) cfg.server.listen = listen;
+    auto parsed = store::redis_options::from_url(cfg.redis.url);
+    if (!parsed) throw config::config_error("redis.url: " + parsed.error().message);
+    redis = *parsed;
+    redis.connect_timeout = cfg.redis.connect_timeout;
+    redis.command_timeout = cfg.redis.command_timeout;
+  } catch (const config::config_error& e) {
+    std::cerr << "leadgate: config error: " << e.what() << "\n";
+    return 2;
+  }
+  gateway::logging::init(cfg.logging.level, cfg.logging.format);
+
+  gateway::metrics stats;
+  std::optional<gateway::router> routes;
+  try {
+    routes.emplace(gateway::build_router(cfg, stats));
+  } catch (const config::config_error& e) {
+    std::cerr << "leadgate: config error: " << e.what() << "\n";
+    return 2;
+  }
+  gateway::server srv(gateway::server_options{cfg.server, redis, true}, *routes, stats);
+  try {
+    srv.start();
+  } catch (const std::exception& e) {
+    std::cerr << "leadgate: cannot listen on " << cfg.server.listen << ":" << cfg.server.port << ": " << e.what()
+              << "\n";
+    return 2;
+  }
+  std::string host = srv.address();
+  if (host.find(':') != std::string::npos) host = "[" + host + "]";
+  const std::string base = "http://" + host + ":" + std::to_string(srv.port());
+  std::cout << "listening on " << base << " (" << srv.thread_count() << " threads)";
+  for (const auto& src : cfg.sources) {
+    if (src.enabled && (src.channel == "web_form" || src.channel == "landing_page")) {
+      std::cout << " " << base << "/v1/forms/" << src.id;
+    }
+  }
+  std::cout << " " << base << "/metrics" << std::endl;
+  srv.run();
+  gateway::logging::log(spdlog::level::info, "stopped");
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"leadgate — lead-capture gateway"};
+  app.require_subcommand(1);
+
+  std::string serve_config;
+  unsigned threads = 0;
+  int port = -1;
+  std::string listen;
+  auto* serve_cmd = app.add_subcommand("serve", "Run the HTTP gateway");
+  serve_cmd->add_option("--config,-c", serve_config, "Config file (JSON)")->required();
+  serve_cmd->add_option("--threads", threads, "Worker threads (default: all cores)");
+  serve_cmd->add_option("--port", port, "Listen port (0: any free port)")->check(CLI::Range(0, 65535));
+  serve_cmd->add_option("--listen", listen, "Listen address");
+
+  std::string check_path;
+  auto* check_cmd = app.add_subcommand("check-config", "Validate a config file");
+  check_cmd->add_option("file", check_path, "Config file (JSON)")->required();
+
+  auto* version_cmd = app.add_subcommand("version", "Print the version");
+
+  CLI11_PARSE(app, argc, argv);
+  if (*serve_cmd) return serve(serve_config, threads, port, listen);
+  if (*check_cmd) return check_config(check_path);
+  if (*version_cmd) {
+    std::cout << "leadgate " << LG_VERSION << "\n";
+    return 0;
+  }
+  return 1;
+}

@@ -1,0 +1,127 @@
+// Metric families and their per-thread series caches; see metrics.hpp.
+#include "gateway/metrics.hpp"
+
+#include <prometheus/text_serializer.h>
+
+#include <atomic>
+#include <map>
+#include <unordered_map>
+
+namespace lg::gateway {
+namespace {
+
+const prometheus::Histogram::BucketBoundaries& latency_buckets() {
+  static const prometheus::Histogram::BucketBoundaries b{0.0005, 0.001, 0.0025, 0.005, 0.01,
+                                                         0.025,  0.05,  0.1,    0.25,  0.5, 1, 2.5};
+  return b;
+}
+
+// Per-thread caches keyed by the owning metrics object's id (unique for the process, so a
+// new object at a recycled address never sees stale series), the family and the labels.
+struct series_key {
+  std::uint64_t owner;  // metrics::id_, never reused
+  const void* family;
+  std::string a;
+  unsigned b;
+  bool operator==(const series_key&) const = default;
+};
+struct series_hash {
+  std::size_t operator()(const series_key& k) const noexcept {
+    return std::hash<std::uint64_t>{}(k.owner) ^ std::hash<const void*>{}(k.family) ^ (std::hash<std::string>{}(k.a) * 31u) ^ k.b;
+  }
+};
+thread_local std::unordered_map<series_key, void*, series_hash> series_cache;
+
+// Last seen Redis counters per worker, to turn totals into increments.
+struct redis_seen {
+  std::uint64_t errors = 0;
+  std::uint64_t timeouts = 0;
+};
+thread_local std::map<std::pair<std::uint64_t, std::size_t>, redis_seen> redis_last;
+std::atomic<std::uint64_t> next_id{1};
+
+}  // namespace
+
+metrics::metrics()
+    : id_(next_id.fetch_add(1)),
+      registry_(std::make_shared<prometheus::Registry>()),
+      requests_(prometheus::BuildCounter()
+                    .Name("leadgate_http_requests_total")
+                    .Help("HTTP requests answered, by route pattern and status")
+                    .Register(*registry_)),
+      durations_(prometheus::BuildHistogram()
+                     .Name("leadgate_http_request_duration_seconds")
+                     .Help("Time from a complete request to its answer, by route pattern")
+                     .Register(*registry_)),
+      accepted_(prometheus::BuildCounter()
+                    .Name("leadgate_leads_accepted_total")
+                    .Help("Leads durably accepted, by source")
+                    .Register(*registry_)),
+      duplicates_(prometheus::BuildCounter()
+                      .Name("leadgate_leads_duplicate_total")
+                      .Help("Repeated submissions answered with the first lead id, by source")
+                      .Register(*registry_)),
+      honeypots_(prometheus::BuildCounter()
+                     .Name("leadgate_honeypot_total")
+                     .Help("Form posts that filled the honeypot field, by source")
+                     .Register(*registry_)),
+      redis_errors_(prometheus::BuildCounter()
+                        .Name("leadgate_redis_errors_total")
+                        .Help("Redis error replies and timeouts")
+                        .Register(*registry_)
+                        .Add({})),
+      redis_connected_(prometheus::BuildGauge()
+                           .Name("leadgate_redis_connected")
+                           .Help("1 when the thread's Redis connection is up")
+                           .Register(*registry_)) {}
+
+void metrics::observe_request(std::string_view route, unsigned status, double seconds) {
+  series_key ck{id_, &requests_, std::string(route), status};
+  auto it = series_cache.find(ck);
+  if (it == series_cache.end()) {
+    auto& c = requests_.Add({{"route", std::string(route)}, {"status", std::to_string(status)}});
+    it = series_cache.emplace(std::move(ck), &c).first;
+  }
+  static_cast<prometheus::Counter*>(it->second)->Increment();
+
+  series_key hk{id_, &durations_, std::string(route), 0};
+  auto hit = series_cache.find(hk);
+  if (hit == series_cache.end()) {
+    auto& h = durations_.Add({{"route", std::string(route)}}, latency_buckets());
+    hit = series_cache.emplace(std::move(hk), &h).first;
+  }
+  static_cast<prometheus::Histogram*>(hit->second)->Observe(seconds);
+}
+
+prometheus::Counter& metrics::source_counter(prometheus::Family<prometheus::Counter>& family,
+                                             std::string_view source) {
+  series_key k{id_, &family, std::string(source), 0};
+  auto it = series_cache.find(k);
+  if (it == series_cache.end()) {
+    auto& c = family.Add({{"source", std::string(source)}});
+    it = series_cache.emplace(std::move(k), &c).first;
+  }
+  return *static_cast<prometheus::Counter*>(it->second);
+}
+
+void metrics::lead_accepted(std::string_view source) { source_counter(accepted_, source).Increment(); }
+void metrics::lead_duplicate(std::string_view source) { source_counter(duplicates_, source).Increment(); }
+void metrics::honeypot(std::string_view source) { source_counter(honeypots_, source).Increment(); }
+
+void metrics::sync_redis(std::size_t worker_index, const store::redis_client& client) {
+  const auto& s = client.stats();
+  auto& seen = redis_last[{id_, worker_index}];
+  const std::uint64_t errs = s.errors + s.timeouts;
+  const std::uint64_t before = seen.errors + seen.timeouts;
+  if (errs > before) redis_errors_.Increment(static_cast<double>(errs - before));
+  seen.errors = s.errors;
+  seen.timeouts = s.timeouts;
+  redis_connected_.Add({{"thread", std::to_string(worker_index)}}).Set(client.connected() ? 1.0 : 0.0);
+}
+
+std::string metrics::serialize() const {
+  prometheus::TextSerializer serializer;
+  return serializer.Serialize(registry_->Collect());
+}
+
+}  // namespace lg::gateway

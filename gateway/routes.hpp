@@ -1,0 +1,20 @@
+// The route table of the process, built once from the config. The router keeps references
+// to `cfg` and `stats`: both must outlive it.
+#pragma once
+
+#include "config/config.hpp"
+#include "gateway/client_ip.hpp"
+#include "gateway/metrics.hpp"
+#include "gateway/router.hpp"
+
+namespace lg::gateway {
+
+// POST/OPTIONS /v1/forms/{source}. `proxies` is copied.
+void add_form_routes(router& r, const config::config& cfg, metrics& stats, proxy_list proxies);
+// GET /, /healthz, /readyz, /metrics, /thanks.
+void add_ops_routes(router& r, const config::config& cfg, metrics& stats);
+
+// Both of the above. Throws config::config_error when server.trusted_proxies is invalid.
+router build_router(const config::config& cfg, metrics& stats);
+
+}  // namespace lg::gateway

@@ -1,0 +1,126 @@
+// The built binary: serve on port 0, post a form, graceful SIGTERM with a request in
+// flight, and check-config on good and bad files.
+#include "support/http_test_client.hpp"
+#include "support/process.hpp"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <random>
+
+namespace lg::test {
+namespace {
+
+namespace fs = std::filesystem;
+using http::verb;
+
+std::string redis_url() {
+  const char* v = std::getenv("LG_TEST_REDIS_URL");
+  return v ? v : "";
+}
+
+fs::path write_temp(const std::string& name, const std::string& text) {
+  std::random_device rd;
+  const auto dir = fs::temp_directory_path() / ("lg-e2e-" + std::to_string(rd()));
+  fs::create_directories(dir);
+  const auto p = dir / name;
+  std::ofstream(p) << text;
+  return p;
+}
+
+std::string config_text(const std::string& tenant) {
+  nlohmann::json j = {
+      {"tenant", tenant},
+      {"server", {{"listen", "127.0.0.1"}, {"port", 8080}, {"threads", 2}, {"shutdown_grace_ms", 3000}}},
+      {"redis", {{"url", "redis://127.0.0.1:1"}}},
+      {"logging", {{"level", "warn"}}},
+      {"sources",
+       {{{"id", "website"},
+         {"channel", "web_form"},
+         {"cors_origins", {"*"}},
+         {"field_map", {{"full_name", {"ho_ten"}}, {"phone", {"sdt"}}}},
+         {"required", {"full_name", "phone"}}}}},
+  };
+  return j.dump(2);
+}
+
+// Starts the binary and returns the port from its "listening on http://127.0.0.1:PORT" line.
+unsigned short start(child_process& p) {
+  auto line = p.read_line(std::chrono::seconds(10));
+  if (!line) return 0;
+  const std::string marker = "listening on http://127.0.0.1:";
+  const auto at = line->find(marker);
+  if (at == std::string::npos) return 0;
+  return static_cast<unsigned short>(std::stoi(line->substr(at + marker.size())));
+}
+
+bool wait_ready(unsigned short port) {
+  for (int i = 0; i < 250; ++i) {
+    try {
+      if (http_request(port, verb::get, "/readyz").status == 200) return true;
+    } catch (const std::exception&) {
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return false;
+}
+
+TEST(E2E, ServePostAndGracefulSigterm) {
+  const auto url = redis_url();
+  ASSERT_FALSE(url.empty()) << "LG_TEST_REDIS_URL is not set";
+  std::random_device rd;
+  const auto cfg = write_temp("leadgate.json", config_text("e2e-" + std::to_string(rd())));
+  // LEADGATE_REDIS_URL overrides the (unreachable) redis.url of the file.
+  child_process p({LG_BINARY, "serve", "--config", cfg.string(), "--port", "0"}, {"LEADGATE_REDIS_URL=" + url});
+  const auto port = start(p);
+  ASSERT_NE(port, 0);
+  ASSERT_TRUE(wait_ready(port));
+
+  auto a = http_request(port, verb::post, "/v1/forms/website", "ho_ten=Nguy%E1%BB%85n+An&sdt=0912345678",
+                        {{"Content-Type", "application/x-www-form-urlencoded"}});
+  ASSERT_EQ(a.status, 202u) << a.body;
+  EXPECT_EQ(nlohmann::json::parse(a.body)["status"], "accepted");
+
+  // A slow request: headers now, body after SIGTERM. It still gets its answer.
+  http_test_client slow(port);
+  const std::string body = "ho_ten=Tran+Binh&sdt=0987654321";
+  slow.send_raw("POST /v1/forms/website HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+                "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body.substr(0, 4));
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  p.signal(SIGTERM);
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  slow.send_raw(body.substr(4));
+  auto s = slow.read_answer();
+  EXPECT_EQ(s.status, 202u) << s.body;
+  EXPECT_EQ(p.wait(std::chrono::seconds(5)), std::optional<int>(0));
+  fs::remove_all(cfg.parent_path());
+}
+
+TEST(E2E, CheckConfig) {
+  const auto good = write_temp("good.json", config_text("e2e-check"));
+  child_process ok({LG_BINARY, "check-config", good.string()});
+  EXPECT_EQ(ok.read_all(std::chrono::seconds(10)), "ok\n");
+  EXPECT_EQ(ok.wait(std::chrono::seconds(10)), std::optional<int>(0));
+
+  auto bad_json = nlohmann::json::parse(config_text("e2e-check"));
+  bad_json["server"]["port"] = "eighty";
+  const auto bad = write_temp("bad.json", bad_json.dump());
+  child_process no({LG_BINARY, "check-config", bad.string()});
+  const auto out = no.read_all(std::chrono::seconds(10));
+  EXPECT_NE(out.find("server.port"), std::string::npos) << out;
+  EXPECT_EQ(no.wait(std::chrono::seconds(10)), std::optional<int>(1));
+
+  child_process serve_bad({LG_BINARY, "serve", "--config", bad.string(), "--port", "0"});
+  EXPECT_EQ(serve_bad.wait(std::chrono::seconds(10)), std::optional<int>(2));
+
+  child_process version({LG_BINARY, "version"});
+  EXPECT_EQ(version.read_all(std::chrono::seconds(10)).rfind("leadgate ", 0), 0u);
+  fs::remove_all(good.parent_path());
+  fs::remove_all(bad.parent_path());
+}
+
+}  // namespace
+}  // namespace lg::test

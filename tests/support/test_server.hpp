@@ -1,0 +1,101 @@
+// An in-process leadgate HTTP server for integration tests: port 0, one thread by default,
+// a test config with a unique tenant, and a bounded stop in the destructor.
+#pragma once
+
+#include "config/config.hpp"
+#include "gateway/metrics.hpp"
+#include "gateway/routes.hpp"
+#include "gateway/server.hpp"
+#include "support/http_test_client.hpp"
+
+#include <atomic>
+#include <chrono>
+#include <random>
+#include <string>
+#include <thread>
+
+namespace lg::test {
+
+inline std::string unique_tenant(std::string_view prefix) {
+  static std::atomic<unsigned> n{0};
+  std::random_device rd;
+  return std::string(prefix) + "-" + std::to_string(rd() % 1000000) + "-" + std::to_string(n++);
+}
+
+// A config with one web form source "website" (and a few variants) for tests to adjust.
+inline config::config test_config(const std::string& redis_url) {
+  nlohmann::json j = {
+      {"tenant", unique_tenant("gw")},
+      {"server", {{"listen", "127.0.0.1"}, {"port", 0}, {"threads", 1}, {"body_limit", 4096},
+                  {"read_timeout_ms", 3000}, {"write_timeout_ms", 3000}, {"idle_timeout_ms", 5000},
+                  {"shutdown_grace_ms", 2000}}},
+      {"redis", {{"url", redis_url}, {"connect_timeout_ms", 500}, {"command_timeout_ms", 1000}}},
+      {"logging", {{"level", "warn"}, {"format", "json"}}},
+      {"sources",
+       {{{"id", "website"},
+         {"channel", "web_form"},
+         {"cors_origins", {"https://www.example.edu.vn"}},
+         {"field_map",
+          {{"full_name", {"ho_ten", "name"}}, {"phone", {"sdt", "phone"}}, {"email", {"email"}},
+           {"interest.program", {"program"}}}},
+         {"required", {"full_name", "phone|email"}},
+         {"honeypot", "website_url"},
+         {"dedupe_window_ms", 600000}},
+        {{"id", "landing"},
+         {"channel", "landing_page"},
+         {"cors_origins", {"*"}},
+         {"field_map", {{"full_name", {"name"}}, {"phone", {"phone"}}}},
+         {"required", {"phone"}},
+         {"thank_you_url", "https://www.example.edu.vn/cam-on"},
+         {"token", "s3cret-token"}},
+        {{"id", "off"}, {"channel", "web_form"}, {"enabled", false}, {"required", {"phone"}},
+         {"field_map", {{"phone", {"phone"}}}}}}},
+  };
+  return config::parse(j);
+}
+
+class test_server {
+ public:
+  explicit test_server(config::config cfg) : cfg_(std::move(cfg)), routes_(gateway::build_router(cfg_, stats_)) {
+    auto redis = store::redis_options::from_url(cfg_.redis.url);
+    if (!redis) throw std::runtime_error("bad redis url: " + redis.error().message);
+    redis->connect_timeout = cfg_.redis.connect_timeout;
+    redis->command_timeout = cfg_.redis.command_timeout;
+    server_ = std::make_unique<gateway::server>(gateway::server_options{cfg_.server, *redis, false}, routes_, stats_);
+    server_->start();
+    thread_ = std::thread([this] { server_->run(); });
+  }
+  ~test_server() { stop(); }
+
+  void stop() {
+    if (!thread_.joinable()) return;
+    server_->stop();
+    thread_.join();
+  }
+
+  // Waits (bounded) until /readyz answers 200: the thread's Redis connection is up.
+  bool wait_ready(std::chrono::milliseconds limit = std::chrono::seconds(5)) {
+    const auto deadline = std::chrono::steady_clock::now() + limit;
+    while (std::chrono::steady_clock::now() < deadline) {
+      try {
+        if (http_request(port(), http::verb::get, "/readyz").status == 200) return true;
+      } catch (const std::exception&) {
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    return false;
+  }
+
+  unsigned short port() const { return server_->port(); }
+  const config::config& cfg() const { return cfg_; }
+  gateway::metrics& stats() { return stats_; }
+
+ private:
+  config::config cfg_;
+  gateway::metrics stats_;
+  gateway::router routes_;
+  std::unique_ptr<gateway::server> server_;
+  std::thread thread_;
+};
+
+}  // namespace lg::test
