@@ -76,7 +76,7 @@ TEST_F(FormsErrors, Token) {
   auto h = urlencoded;
   h["X-Leadgate-Token"] = "wrong";
   EXPECT_EQ(http_request(port(), verb::post, "/v1/forms/landing", "name=A&phone=0912000111", h).status, 401u);
-  h["X-Leadgate-Token"] = "s3cret-token";
+  h["X-Leadgate-Token"] = "s3cret-token-0123456789";
   EXPECT_EQ(http_request(port(), verb::post, "/v1/forms/landing", "name=A&phone=0912000111", h).status, 202u);
 }
 

@@ -149,7 +149,7 @@ TEST_F(FormsPost, HoneypotAnswersLikeSuccessButStoresNothing) {
 }
 
 TEST_F(FormsPost, BrowserPostRedirectsToThankYouPage) {
-  auto a = http_request(port(), verb::post, "/v1/forms/landing?token=s3cret-token", "name=Lan&phone=0912000666",
+  auto a = http_request(port(), verb::post, "/v1/forms/landing?token=s3cret-token-0123456789", "name=Lan&phone=0912000666",
                         {{"Content-Type", "application/x-www-form-urlencoded"},
                          {"Accept", "text/html,application/xhtml+xml,*/*;q=0.8"}});
   ASSERT_EQ(a.status, 303u) << a.body;

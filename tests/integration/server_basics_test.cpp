@@ -88,7 +88,7 @@ TEST_F(Server, IndexThanksAndMetrics) {
   const auto& b = m.body;
   EXPECT_NE(b.find("leadgate_http_requests_total{route=\"/v1/forms/{source}\",status=\"202\"} 1"), std::string::npos) << b;
   EXPECT_NE(b.find("leadgate_http_requests_total{route=\"unmatched\",status=\"404\"} 1"), std::string::npos) << b;
-  EXPECT_NE(b.find("leadgate_http_request_duration_seconds_bucket{route=\"/healthz\""), std::string::npos);
+  EXPECT_NE(b.find("leadgate_http_request_duration_seconds_bucket{route=\"/readyz\""), std::string::npos);
   EXPECT_NE(b.find("leadgate_leads_accepted_total{source=\"website\"} 1"), std::string::npos) << b;
   EXPECT_NE(b.find("leadgate_redis_connected{thread=\"0\"} 1"), std::string::npos) << b;
   EXPECT_NE(b.find("leadgate_redis_errors_total"), std::string::npos);

@@ -47,7 +47,7 @@ inline config::config test_config(const std::string& redis_url) {
          {"field_map", {{"full_name", {"name"}}, {"phone", {"phone"}}}},
          {"required", {"phone"}},
          {"thank_you_url", "https://www.example.edu.vn/cam-on"},
-         {"token", "s3cret-token"}},
+         {"token", "s3cret-token-0123456789"}},
         {{"id", "off"}, {"channel", "web_form"}, {"enabled", false}, {"required", {"phone"}},
          {"field_map", {{"phone", {"phone"}}}}}}},
   };
