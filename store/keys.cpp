@@ -22,4 +22,29 @@ std::string idempotency(std::string_view tenant, std::string_view key) {
 
 std::string quarantine(std::string_view tenant) { return prefix(tenant).append("quarantine"); }
 
+std::string teams(std::string_view tenant) { return prefix(tenant).append("teams"); }
+std::string team(std::string_view tenant, std::string_view team) {
+  return prefix(tenant).append("tm:").append(team);
+}
+std::string member(std::string_view tenant, std::string_view team, std::string_view member) {
+  return prefix(tenant).append("mb:").append(team).append(":").append(member);
+}
+std::string member_open(std::string_view tenant, std::string_view team, std::string_view member) {
+  return prefix(tenant).append("open:").append(team).append(":").append(member);
+}
+std::string backlog(std::string_view tenant, std::string_view team) {
+  return prefix(tenant).append("backlog:").append(team);
+}
+std::string claim_queue(std::string_view tenant, std::string_view team) {
+  return prefix(tenant).append("claim:").append(team);
+}
+std::string team_queue(std::string_view tenant, std::string_view team) {
+  return prefix(tenant).append("q:").append(team);
+}
+std::string assignment(std::string_view tenant, std::string_view event_id) {
+  return prefix(tenant).append("asg:").append(event_id);
+}
+std::string sla(std::string_view tenant) { return prefix(tenant).append("sla"); }
+std::string outbox(std::string_view tenant) { return prefix(tenant).append("outbox"); }
+
 }  // namespace lg::store::keys

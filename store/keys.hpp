@@ -12,4 +12,17 @@ std::string inbound(std::string_view tenant);                    // lg:{t}:in
 std::string idempotency(std::string_view tenant, std::string_view key);  // lg:{t}:idem:<key>
 std::string quarantine(std::string_view tenant);                 // lg:{t}:quarantine
 
+// Assignment (store/assignments.hpp, store/lua/assign.lua; assign.lua derives the same names
+// from the prefix).
+std::string teams(std::string_view tenant);                                  // lg:{t}:teams
+std::string team(std::string_view tenant, std::string_view team);            // lg:{t}:tm:<team>
+std::string member(std::string_view tenant, std::string_view team, std::string_view member);  // mb:<team>:<m>
+std::string member_open(std::string_view tenant, std::string_view team, std::string_view member);  // open:<team>:<m>
+std::string backlog(std::string_view tenant, std::string_view team);         // lg:{t}:backlog:<team>
+std::string claim_queue(std::string_view tenant, std::string_view team);     // lg:{t}:claim:<team>
+std::string team_queue(std::string_view tenant, std::string_view team);      // lg:{t}:q:<team>
+std::string assignment(std::string_view tenant, std::string_view event_id);  // lg:{t}:asg:<event>
+std::string sla(std::string_view tenant);                                    // lg:{t}:sla
+std::string outbox(std::string_view tenant);                                 // lg:{t}:outbox
+
 }  // namespace lg::store::keys
