@@ -194,6 +194,8 @@ router build_router(const config::config& cfg, metrics& stats) {
   if (!proxies) throw config::config_error("server." + proxies.error());
   router r;
   add_ops_routes(r, cfg, stats);
+  add_hook_routes(r, cfg, stats, *proxies);
+  add_partner_routes(r, cfg, stats, *proxies);
   add_form_routes(r, cfg, stats, std::move(*proxies));
   return r;
 }

@@ -65,6 +65,18 @@ metrics::metrics()
                      .Name("leadgate_honeypot_total")
                      .Help("Form posts that filled the honeypot field, by source")
                      .Register(*registry_)),
+      signature_failures_(prometheus::BuildCounter()
+                              .Name("leadgate_signature_failures_total")
+                              .Help("Webhook deliveries refused for a missing or wrong signature, by source")
+                              .Register(*registry_)),
+      hook_ignored_(prometheus::BuildCounter()
+                        .Name("leadgate_hook_ignored_total")
+                        .Help("Authentic webhook items with nothing to record (receipts, echoes), by source")
+                        .Register(*registry_)),
+      quarantined_(prometheus::BuildCounter()
+                       .Name("leadgate_quarantined_total")
+                       .Help("Authentic webhook payloads that did not parse, kept in the quarantine stream, by source")
+                       .Register(*registry_)),
       redis_errors_(prometheus::BuildCounter()
                         .Name("leadgate_redis_errors_total")
                         .Help("Redis error replies and timeouts")
@@ -107,6 +119,11 @@ prometheus::Counter& metrics::source_counter(prometheus::Family<prometheus::Coun
 void metrics::lead_accepted(std::string_view source) { source_counter(accepted_, source).Increment(); }
 void metrics::lead_duplicate(std::string_view source) { source_counter(duplicates_, source).Increment(); }
 void metrics::honeypot(std::string_view source) { source_counter(honeypots_, source).Increment(); }
+void metrics::signature_failure(std::string_view source) { source_counter(signature_failures_, source).Increment(); }
+void metrics::hook_ignored(std::string_view source, std::size_t count) {
+  if (count > 0) source_counter(hook_ignored_, source).Increment(static_cast<double>(count));
+}
+void metrics::quarantined(std::string_view source) { source_counter(quarantined_, source).Increment(); }
 
 void metrics::sync_redis(std::size_t worker_index, const store::redis_client& client) {
   const auto& s = client.stats();

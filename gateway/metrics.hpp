@@ -27,6 +27,12 @@ class metrics {
   void lead_accepted(std::string_view source);
   void lead_duplicate(std::string_view source);
   void honeypot(std::string_view source);
+  // Webhook deliveries (/v1/hooks/…): a missing or wrong signature (leadgate_signature_failures_total),
+  // authentic items with nothing to record (leadgate_hook_ignored_total), authentic payloads
+  // kept in the quarantine stream (leadgate_quarantined_total); all by source.
+  void signature_failure(std::string_view source);
+  void hook_ignored(std::string_view source, std::size_t count);
+  void quarantined(std::string_view source);
 
   // Folds one worker's Redis client counters into leadgate_redis_errors_total and sets
   // leadgate_redis_connected{thread}. Call from that worker's thread only.
@@ -45,6 +51,9 @@ class metrics {
   prometheus::Family<prometheus::Counter>& accepted_;
   prometheus::Family<prometheus::Counter>& duplicates_;
   prometheus::Family<prometheus::Counter>& honeypots_;
+  prometheus::Family<prometheus::Counter>& signature_failures_;
+  prometheus::Family<prometheus::Counter>& hook_ignored_;
+  prometheus::Family<prometheus::Counter>& quarantined_;
   prometheus::Counter& redis_errors_;
   prometheus::Family<prometheus::Gauge>& redis_connected_;
 };

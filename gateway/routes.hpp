@@ -14,6 +14,12 @@ void add_form_routes(router& r, const config::config& cfg, metrics& stats, proxy
 // GET /, /healthz, /readyz, /metrics, /thanks.
 void add_ops_routes(router& r, const config::config& cfg, metrics& stats);
 
+// POST/GET /v1/hooks/{channel}/{source}: the webhook channels (zalo, facebook, telephony, sms,
+// email). Builds every webhook source's adapter now; throws config::config_error on bad options.
+void add_hook_routes(router& r, const config::config& cfg, metrics& stats, proxy_list proxies);
+// POST /v1/leads: the partner API (sources of channel "api"). Throws config::config_error.
+void add_partner_routes(router& r, const config::config& cfg, metrics& stats, proxy_list proxies);
+
 // Both of the above. Throws config::config_error when server.trusted_proxies is invalid.
 router build_router(const config::config& cfg, metrics& stats);
 
