@@ -258,6 +258,22 @@ awaitable<bool> process_worker::handle_one(const entry& e, std::string& done_mar
   out.stream_id = e.id;
   out.contact = std::move(*res);
   if (on_processed_) on_processed_(out);
+  if (opts_.route) {
+    std::expected<void, core::error> routed;
+    try {
+      routed = co_await opts_.route(out);
+    } catch (const std::exception& ex) {
+      routed = std::unexpected(core::make_error(core::errc::internal, ex.what()));
+    }
+    if (!routed) {
+      // Pending until claimed again; the done marker makes that run a duplicate that reaches
+      // route with the same contact info.
+      ++stats_.route_failures;
+      spdlog::warn("process worker: route of {} failed: {}", e.id, routed.error().message);
+      co_return false;
+    }
+    ++stats_.routed;
+  }
   co_return true;
 }
 

@@ -1,7 +1,7 @@
 // The processing worker: consumer group "process" on lg:{t}:in. Each entry is parsed,
 // resolved to a contact (store/contacts.hpp, one Lua call), handed on with returning/owner/
-// team (routing pass-through: the default team until the routing stage lands), and XACKed
-// only after those effects are written. Entries that cannot be parsed go to the quarantine
+// team to the async routing stage (`route`), and XACKed only after resolve's and route's
+// effects are written. Entries that cannot be parsed go to the quarantine
 // stream with the reason, then are acknowledged: never dropped, never retried forever.
 //
 // Several workers, in one process or many, share the stream: the group delivers each entry to
@@ -14,6 +14,7 @@
 #pragma once
 
 #include "core/asio.hpp"
+#include "core/error.hpp"
 #include "core/lead_event.hpp"
 #include "store/contacts.hpp"
 #include "store/redis_client.hpp"
@@ -21,6 +22,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <expected>
 #include <functional>
 #include <memory>
 #include <string>
@@ -28,6 +30,24 @@
 #include <vector>
 
 namespace lg::gateway {
+
+// What the worker hands on to routing: the event and who it belongs to.
+struct processed_event {
+  core::lead_event event;
+  std::string stream_id;
+  store::resolve_result contact;  // contact_id, returning, owner, team, merged, learner
+};
+using processed_handler = std::function<void(const processed_event&)>;
+
+// The async routing stage. Called for every resolved event before its XACK, and again for a
+// redelivered one (contact.duplicate = true, the same contact_id/returning/owner/team/created
+// as its first run, from the done marker), so an idempotent stage can finish what a crash
+// interrupted. The entry is acknowledged only when it returns success; on an error (or an
+// exception) it stays pending and is delivered again after `claim_idle` (XAUTOCLAIM).
+// The routes of one batch are started in stream order and may overlap; `contact` is the state
+// at resolve time, so a stage that assigns owners must read the current owner itself.
+using route_stage =
+    std::function<awaitable<std::expected<void, core::error>>(const processed_event&)>;
 
 struct process_worker_options {
   std::string tenant = "default";
@@ -44,15 +64,9 @@ struct process_worker_options {
   std::size_t quarantine_max_length = 100000;      // MAXLEN ~ of the quarantine stream
   std::string default_team;                        // routing pass-through
   store::resolve_options resolve;                  // tenant/default_team are set from above
+  route_stage route;  // empty: pass-through (the resolved team stands)
 };
 
-// What the worker hands on to routing: the event and who it belongs to.
-struct processed_event {
-  core::lead_event event;
-  std::string stream_id;
-  store::resolve_result contact;  // contact_id, returning, owner, team, merged, learner
-};
-using processed_handler = std::function<void(const processed_event&)>;
 
 struct process_worker_stats {
   std::atomic<std::uint64_t> processed{0};    // resolved with effect
@@ -60,6 +74,8 @@ struct process_worker_stats {
   std::atomic<std::uint64_t> quarantined{0};
   std::atomic<std::uint64_t> claimed{0};      // taken over from dead consumers
   std::atomic<std::uint64_t> errors{0};       // Redis failures (entry left pending)
+  std::atomic<std::uint64_t> routed{0};       // route stage returned success
+  std::atomic<std::uint64_t> route_failures{0};  // route failed or threw (entry left pending)
   std::atomic<std::uint64_t> trimmed{0};
 };
 

@@ -14,7 +14,8 @@
 --   team (default team), prio ({channel: rank}, lower wins).
 -- ARGV[3] done-marker TTL (s); ARGV[4] timeline cap; ARGV[5] list cap per field.
 -- Returns {contact id, returning 0|1, owner, team, duplicate 0|1, merged ids (comma list),
---          learner name, created 0|1}.
+--          learner name, created 0|1}. A redelivered event (done marker present) gets its first
+--          run's answer again with duplicate = 1, so the routing stage sees the same contact.
 --
 -- Contact hash lg:{t}:c:<id>, small fields so Redis keeps it a listpack (see store/KEYS.md):
 --   n name, f folded name, np msgpack[src, at, ch] of the name, p msgpack[[e164, src, at]],
@@ -32,7 +33,7 @@ local list_cap = tonumber(ARGV[5])
 local prev = redis.call('GET', done_key)
 if prev then
   local r = cjson.decode(prev)
-  return {r[1], r[2], r[3], r[4], 1, r[5], r[6], 0}
+  return {r[1], r[2], r[3], r[4], 1, r[5], r[6], r[7] or 0}
 end
 
 local function ckey(id) return pfx .. 'c:' .. id end
@@ -308,6 +309,6 @@ redis.call('LPUSH', tl, cjson.encode(touch))
 redis.call('LTRIM', tl, 0, tl_cap - 1)
 
 local merged_s = table.concat(merged, ',')
-redis.call('SET', done_key, cjson.encode({c.id, returning, c.o, c.t, merged_s, learner}),
+redis.call('SET', done_key, cjson.encode({c.id, returning, c.o, c.t, merged_s, learner, created}),
            'EX', done_ttl)
 return {c.id, returning, c.o, c.t, 0, merged_s, learner, created}
