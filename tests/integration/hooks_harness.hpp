@@ -1,0 +1,224 @@
+// Shared by the webhook, partner API and quarantine integration tests: an in-process server
+// whose config has one source per webhook channel (plain test secrets), the signing helpers
+// each provider uses, and readers for the tenant's inbound and quarantine streams.
+#pragma once
+
+#include "adapters/signature.hpp"
+#include "adapters/telephony/hook_common.hpp"
+#include "adapters/telephony/twilio_signature.hpp"
+#include "store/keys.hpp"
+#include "store/redis_client.hpp"
+#include "support/http_test_client.hpp"
+#include "support/test_server.hpp"
+#include "test_redis.hpp"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace lg::test::hooks {
+
+inline const std::string zalo_app_id = "4102938475610293847";
+inline const std::string zalo_secret = "zalo-oa-secret-for-tests";
+inline const std::string fb_app_secret = "facebook-app-secret-for-tests";
+inline const std::string fb_verify_token = "verify-token-for-tests";
+inline const std::string stringee_secret = "stringee-signing-secret-for-tests";
+inline const std::string twilio_token = "twilio-auth-token-for-tests";
+inline const std::string twilio_base = "https://leads.example.edu.vn";
+inline const std::string mailgun_key = "mailgun-signing-key-for-tests";
+inline const std::string partner_key = "partner-api-key-for-tests-0001";
+inline const std::string viewer_token = "viewer-token-for-tests-0123456789";
+
+inline std::string fixture(const std::string& name) {
+  std::ifstream f(std::string(LG_FIXTURES_DIR) + "/hooks/" + name, std::ios::binary);
+  EXPECT_TRUE(f.good()) << "missing fixture hooks/" << name;
+  std::ostringstream s;
+  s << f.rdbuf();
+  return s.str();
+}
+
+inline nlohmann::json config_json(const std::string& redis_url) {
+  return {
+      {"tenant", unique_tenant("hooks")},
+      {"server", {{"listen", "127.0.0.1"}, {"port", 0}, {"threads", 1}, {"body_limit", 1 << 20},
+                  {"read_timeout_ms", 3000}, {"write_timeout_ms", 3000}, {"idle_timeout_ms", 5000},
+                  {"shutdown_grace_ms", 2000}}},
+      {"redis", {{"url", redis_url}, {"connect_timeout_ms", 500}, {"command_timeout_ms", 1000}}},
+      {"logging", {{"level", "error"}, {"format", "json"}}},
+      {"admin", {{"tokens", {{{"name", "ops"}, {"role", "viewer"},
+                              {"sha256", adapters::sig::sha256_hex(viewer_token)}}}}}},
+      {"sources",
+       {{{"id", "zalo-oa"},
+         {"channel", "zalo"},
+         {"options", {{"app_id", zalo_app_id}, {"oa_id", "4410293847561029384"}, {"oa_secret_key", zalo_secret}}}},
+        {{"id", "fb-page"},
+         {"channel", "facebook_messenger"},
+         {"options", {{"app_secret", fb_app_secret}, {"verify_token", fb_verify_token}}}},
+        {{"id", "hotline-main"}, {"channel", "hotline"}, {"preset", "stringee"},
+         {"options", {{"signing_secret", stringee_secret}}}},
+        {{"id", "sms-twilio"}, {"channel", "sms"}, {"preset", "twilio"},
+         {"options", {{"auth_token", twilio_token}, {"public_base_url", twilio_base}}}},
+        {{"id", "mail-in"}, {"channel", "email"}, {"preset", "mailgun"},
+         {"options", {{"signing_key", mailgun_key}}}},
+        {{"id", "partner-crm"}, {"channel", "api"},
+         {"options", {{"api_key_sha256", {adapters::sig::sha256_hex(partner_key)}}}}},
+        {{"id", "website"}, {"channel", "web_form"}, {"field_map", {{"phone", {"phone"}}}}, {"required", {"phone"}}}}},
+  };
+}
+
+// X-ZEvent-Signature: mac=<hex sha256(app_id + body + timestamp + secret)>, with the app_id and
+// timestamp read from the body as Zalo does.
+inline std::string zalo_signature(const std::string& body, const std::string& secret = zalo_secret) {
+  auto j = nlohmann::json::parse(body, nullptr, false);
+  std::string app = zalo_app_id;
+  std::string ts;
+  if (j.is_object()) {
+    if (j.contains("app_id")) app = j["app_id"].get<std::string>();
+    if (j.contains("timestamp")) ts = j["timestamp"].get<std::string>();
+  }
+  return "mac=" + adapters::sig::sha256_hex(app + body + ts + secret);
+}
+
+inline std::string facebook_signature(const std::string& body, const std::string& secret = fb_app_secret) {
+  return "sha256=" + adapters::sig::to_hex(adapters::sig::hmac_sha256(secret, body));
+}
+
+inline std::string stringee_signature(const std::string& body, const std::string& secret = stringee_secret) {
+  return adapters::sig::base64_encode(adapters::sig::hmac_sha1(secret, body));
+}
+
+// Base64 HMAC-SHA1 over the public URL + the sorted form parameters.
+inline std::string twilio_signature(const std::string& target, const std::string& form_body,
+                                    const std::string& token = twilio_token) {
+  adapters::inbound_request in;
+  in.body = form_body;
+  in.content_type = "application/x-www-form-urlencoded";
+  auto fields = adapters::hook::form_fields(in, 100, 4096);
+  EXPECT_TRUE(fields.has_value());
+  return adapters::sig::base64_encode(
+      adapters::twilio::compute_signature(token, twilio_base + target, fields ? *fields : adapters::hook::field_list{}));
+}
+
+// The Mailgun fixture with a current timestamp and its signature field appended.
+inline std::string signed_mailgun_form(const std::string& key = mailgun_key) {
+  std::string form = fixture("mailgun.form");
+  const std::string ts = std::to_string(std::chrono::duration_cast<std::chrono::seconds>(
+                                            std::chrono::system_clock::now().time_since_epoch())
+                                            .count());
+  const auto at = form.find("{TIMESTAMP}");
+  EXPECT_NE(at, std::string::npos);
+  form.replace(at, 11, ts);
+  const auto token_at = form.find("token=") + 6;
+  const std::string token = form.substr(token_at, form.find('&', token_at) - token_at);
+  return form + "&signature=" + adapters::sig::to_hex(adapters::sig::hmac_sha256(key, ts + token));
+}
+
+struct stream_entry {
+  std::string id;
+  std::map<std::string, std::string> fields;
+};
+
+// XRANGE of a stream, oldest first.
+inline std::vector<stream_entry> read_stream(const std::string& url, const std::string& key) {
+  asio::io_context ioc;
+  auto client = store::redis_client::create(ioc, *store::redis_options::from_url(url));
+  client->start();
+  std::vector<stream_entry> out;
+  const bool finished = run_bounded(
+      ioc,
+      [&]() -> awaitable<void> {
+        asio::steady_timer t(ioc);
+        for (int i = 0; i < 200 && !client->connected(); ++i) {
+          t.expires_after(std::chrono::milliseconds(10));
+          co_await t.async_wait(asio::use_awaitable);
+        }
+        std::vector<std::string> c{std::string("XRANGE"), key, std::string("-"), std::string("+")};
+        auto r = co_await client->async_exec(std::move(c));
+        LG_CO_ASSERT(r.has_value());
+        for (const auto& entry : r->elements) {
+          stream_entry e;
+          e.id = entry.elements.at(0).str;
+          const auto& fields = entry.elements.at(1).elements;
+          for (std::size_t i = 0; i + 1 < fields.size(); i += 2) e.fields[fields[i].str] = fields[i + 1].str;
+          out.push_back(std::move(e));
+        }
+        client->stop();
+      },
+      std::chrono::seconds(5));
+  EXPECT_TRUE(finished);
+  return out;
+}
+
+// The lead events on lg:{t}:in, oldest first.
+inline std::vector<nlohmann::json> inbound_events(const std::string& url, const std::string& tenant) {
+  std::vector<nlohmann::json> out;
+  for (const auto& e : read_stream(url, store::keys::inbound(tenant))) {
+    auto it = e.fields.find("lead");
+    if (it != e.fields.end()) out.push_back(nlohmann::json::parse(it->second));
+  }
+  return out;
+}
+
+inline std::vector<stream_entry> quarantine_entries(const std::string& url, const std::string& tenant) {
+  return read_stream(url, store::keys::quarantine(tenant));
+}
+
+// The value of one series in /metrics ("name{labels}"), or -1 when absent.
+inline double metric_value(unsigned short port, const std::string& series) {
+  auto a = http_request(port, http::verb::get, "/metrics");
+  std::istringstream lines(a.body);
+  std::string line;
+  while (std::getline(lines, line)) {
+    if (line.rfind(series + " ", 0) == 0) return std::stod(line.substr(series.size() + 1));
+  }
+  return -1;
+}
+
+// A server with the hooks config, ready (its Redis connection up).
+class HooksTest : public ::testing::Test {
+ public:
+  void SetUp() override {
+    LG_REQUIRE_REDIS_URL(url);
+    url_ = url;
+    server_ = std::make_unique<test_server>(config::parse(config_json(url_)));
+    ASSERT_TRUE(server_->wait_ready());
+  }
+  unsigned short port() const { return server_->port(); }
+  const std::string& tenant() const { return server_->cfg().tenant; }
+  std::vector<nlohmann::json> events() const { return inbound_events(url_, tenant()); }
+  std::vector<stream_entry> quarantined() const { return quarantine_entries(url_, tenant()); }
+
+  http_answer post(const std::string& target, const std::string& body, std::map<std::string, std::string> headers) {
+    return http_request(port(), http::verb::post, target, body, headers);
+  }
+  http_answer post_zalo(const std::string& body, const std::string& signature) {
+    return post("/v1/hooks/zalo/zalo-oa", body,
+                {{"Content-Type", "application/json"}, {"X-ZEvent-Signature", signature}});
+  }
+  http_answer post_facebook(const std::string& body, const std::string& signature) {
+    return post("/v1/hooks/facebook/fb-page", body,
+                {{"Content-Type", "application/json"}, {"X-Hub-Signature-256", signature}});
+  }
+  http_answer admin_get(const std::string& target, const std::string& token = viewer_token) {
+    std::map<std::string, std::string> h;
+    if (!token.empty()) h["Authorization"] = "Bearer " + token;
+    return http_request(port(), http::verb::get, target, {}, h);
+  }
+
+  std::string url_;
+  std::unique_ptr<test_server> server_;
+};
+
+// The body with one byte changed (a character in the middle flipped).
+inline std::string altered(std::string body) {
+  body[body.size() / 2] = static_cast<char>(body[body.size() / 2] ^ 0x01);
+  return body;
+}
+
+}  // namespace lg::test::hooks
