@@ -122,7 +122,8 @@ bool is_valid_id(std::string_view s) noexcept {
 config build(const json& j, std::vector<std::string>& problems) {
   json_reader r(problems);
   config c;
-  if (!r.object(j, "", {"tenant", "time_zone", "server", "redis", "logging", "sources"})) return c;
+  if (!r.object(j, "", {"tenant", "time_zone", "server", "redis", "logging", "sources", "admin",
+                          "processing", "teams", "routing"})) return c;
 
   std::string v;
   if (r.string(j, "", "tenant", v, 64)) {
@@ -140,6 +141,9 @@ config build(const json& j, std::vector<std::string>& problems) {
   if (j.contains("server")) read_server(j.at("server"), r, c.server);
   if (j.contains("redis")) read_redis(j.at("redis"), r, c.redis);
   if (j.contains("logging")) read_logging(j.at("logging"), r, c.logging);
+  if (j.contains("admin")) read_admin(j.at("admin"), r, c.admin);
+  if (j.contains("processing")) read_processing(j.at("processing"), r, c.processing);
+  read_teams_and_routing(j, r, c);
 
   if (const auto it = j.find("sources"); it != j.end()) {
     constexpr std::size_t max_sources = 1000;

@@ -4,6 +4,9 @@
 // adapter's factory, so config/ knows nothing of any channel's details.
 #pragma once
 
+#include "routing/rules.hpp"
+#include "routing/teams.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include <chrono>
@@ -66,6 +69,30 @@ struct source_config {
   nlohmann::json options = nlohmann::json::object();  // channel-specific, validated by the adapter
 };
 
+// One bearer token of the admin API. Only the SHA-256 of the token is kept: the config holds
+// either that hash ("sha256") or the token itself as a secret ("token": {"env":…}), hashed at
+// load. Roles rank viewer < agent < admin: viewers read, agents also act on leads (claim,
+// accept), admins also change rules, teams and members.
+struct admin_token {
+  std::string name;    // who holds it; named in the audit log
+  std::string role;    // "viewer", "agent" or "admin"
+  std::string member;  // agents: the team member id they act as (claim, accept)
+  std::string sha256;  // lower-case hex of the token
+};
+
+struct admin_config {
+  std::vector<admin_token> tokens;
+};
+
+// The processing worker (lg:{t}:in -> contacts -> routing), part of `leadgate serve`.
+struct processing_config {
+  unsigned workers = 1;                              // each has its own Redis connection
+  std::size_t batch = 100;                           // entries per XREADGROUP
+  std::chrono::milliseconds claim_idle{30000};       // pending this long: its consumer is dead
+  // Scalar contact fields keep the first value unless a channel earlier in this list brings one.
+  std::vector<std::string> channel_priority{"facebook_lead_ads", "web_form", "landing_page", "api", "import"};
+};
+
 struct config {
   std::string tenant = "default";
   std::string time_zone = "Asia/Ho_Chi_Minh";
@@ -73,6 +100,14 @@ struct config {
   redis_config redis;
   logging_config logging;
   std::vector<source_config> sources;
+  admin_config admin;
+  processing_config processing;
+  // Teams and rules as configured: the seed of the routing store (the admin API edits them
+  // later). The JSON is kept as written, for seeding; the parsed forms are validated.
+  std::vector<routing::team> teams;
+  routing::rule_set routing;
+  nlohmann::json teams_json = nlohmann::json::array();
+  nlohmann::json routing_json = nlohmann::json::object();
 
   const source_config* find_source(std::string_view id) const;
 };
@@ -86,7 +121,9 @@ config load(const std::string& path);
 std::vector<std::string> check(const nlohmann::json& j);
 
 // Resolves a secret value: a plain string, or {"env":"NAME"} read from the environment.
-// Throws config_error("<path>: environment variable NAME is not set") when missing.
+// Throws config_error("<path>: environment variable NAME is not set") when missing, unless the
+// object says {"env":"NAME","optional":true}: then an unset variable gives "" (the caller
+// decides what an absent secret disables).
 std::string resolve_secret(const nlohmann::json& v, const std::string& path);
 
 }  // namespace lg::config

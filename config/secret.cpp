@@ -20,12 +20,16 @@ bool valid_env_name(const std::string& name) {
 
 std::string resolve_secret(const nlohmann::json& v, const std::string& path) {
   if (v.is_string()) return v.get<std::string>();
-  if (v.is_object() && v.size() == 1 && v.contains("env")) {
+  const bool optional_form = v.is_object() && v.size() == 2 && v.contains("optional");
+  if (optional_form && !v.at("optional").is_boolean()) throw config_error(path + ".optional: must be true or false");
+  if (v.is_object() && (v.size() == 1 || optional_form) && v.contains("env")) {
+    const bool optional = optional_form && v.at("optional").get<bool>();
     const auto& name_json = v.at("env");
     if (!name_json.is_string() || !valid_env_name(name_json.get_ref<const std::string&>()))
       throw config_error(path + ".env: not a valid environment variable name");
     const auto& name = name_json.get_ref<const std::string&>();
     const char* value = std::getenv(name.c_str());
+    if ((value == nullptr || *value == '\0') && optional) return {};
     if (value == nullptr) throw config_error(path + ": environment variable " + name + " is not set");
     if (*value == '\0') throw config_error(path + ": environment variable " + name + " is empty");
     return value;

@@ -189,15 +189,4 @@ void add_form_routes(router& r, const config::config& cfg, metrics& stats, proxy
   r.add(http::verb::options, "/v1/forms/{source}", [env](request_context& ctx) { return preflight(*env, ctx); });
 }
 
-router build_router(const config::config& cfg, metrics& stats) {
-  auto proxies = proxy_list::parse(cfg.server.trusted_proxies);
-  if (!proxies) throw config::config_error("server." + proxies.error());
-  router r;
-  add_ops_routes(r, cfg, stats);
-  add_hook_routes(r, cfg, stats, *proxies);
-  add_partner_routes(r, cfg, stats, *proxies);
-  add_form_routes(r, cfg, stats, std::move(*proxies));
-  return r;
-}
-
 }  // namespace lg::gateway

@@ -5,6 +5,7 @@
 #include "gateway/metrics.hpp"
 #include "gateway/routes.hpp"
 #include "gateway/server.hpp"
+#include "gateway/worker_pool.hpp"
 
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
@@ -43,7 +44,31 @@ int check_config(const std::string& path) {
   return 1;
 }
 
-int serve(const std::string& path, unsigned threads, int port, const std::string& listen) {
+struct roles {
+  bool http = false;
+  bool process = false;
+};
+
+gateway::process_worker_options worker_options(const config::config& cfg) {
+  gateway::process_worker_options o;
+  o.tenant = cfg.tenant;
+  o.batch = cfg.processing.batch;
+  o.claim_idle = cfg.processing.claim_idle;
+  o.default_team = cfg.routing.default_team;
+  o.resolve.policy.channel_priority = cfg.processing.channel_priority;
+  return o;
+}
+
+// The process role alone: workers until SIGTERM/SIGINT.
+int run_process_only(gateway::worker_pool& pool) {
+  asio::io_context ioc;
+  asio::signal_set signals(ioc, SIGINT, SIGTERM);
+  signals.async_wait([&](const boost::system::error_code&, int) { pool.stop(); });
+  ioc.run();
+  return 0;
+}
+
+int serve(const std::string& path, unsigned threads, int port, const std::string& listen, roles want) {
   config::config cfg;
   store::redis_options redis;
   try {
@@ -62,6 +87,14 @@ int serve(const std::string& path, unsigned threads, int port, const std::string
     return 2;
   }
   gateway::logging::init(cfg.logging.level, cfg.logging.format);
+
+  const unsigned workers = want.process ? cfg.processing.workers : 0;
+  gateway::worker_pool pool(redis, worker_options(cfg), workers);
+  if (!want.http) {
+    pool.start();
+    std::cout << "processing lg:{" << cfg.tenant << "}:in with " << workers << " workers" << std::endl;
+    return run_process_only(pool);
+  }
 
   gateway::metrics stats;
   std::optional<gateway::router> routes;
@@ -88,8 +121,13 @@ int serve(const std::string& path, unsigned threads, int port, const std::string
       std::cout << " " << base << "/v1/forms/" << src.id;
     }
   }
-  std::cout << " " << base << "/metrics" << std::endl;
+  std::cout << " " << base << "/metrics";
+  std::cout << " admin " << base << "/admin/v1/";
+  if (workers > 0) std::cout << " (processing with " << workers << " workers)";
+  std::cout << std::endl;
+  pool.start();
   srv.run();
+  pool.stop();
   gateway::logging::log(spdlog::level::info, "stopped");
   return 0;
 }
@@ -109,6 +147,10 @@ int main(int argc, char** argv) {
   serve_cmd->add_option("--threads", threads, "Worker threads (default: all cores)");
   serve_cmd->add_option("--port", port, "Listen port (0: any free port)")->check(CLI::Range(0, 65535));
   serve_cmd->add_option("--listen", listen, "Listen address");
+  std::vector<std::string> role_names{"http", "process"};
+  serve_cmd->add_option("--roles", role_names, "What this process runs: http, process (default both)")
+      ->delimiter(',')
+      ->check(CLI::IsMember({"http", "process"}));
 
   std::string check_path;
   auto* check_cmd = app.add_subcommand("check-config", "Validate a config file");
@@ -117,7 +159,11 @@ int main(int argc, char** argv) {
   auto* version_cmd = app.add_subcommand("version", "Print the version");
 
   CLI11_PARSE(app, argc, argv);
-  if (*serve_cmd) return serve(serve_config, threads, port, listen);
+  if (*serve_cmd) {
+    roles want;
+    for (const auto& r : role_names) (r == "http" ? want.http : want.process) = true;
+    return serve(serve_config, threads, port, listen, want);
+  }
   if (*check_cmd) return check_config(check_path);
   if (*version_cmd) {
     std::cout << "leadgate " << LG_VERSION << "\n";

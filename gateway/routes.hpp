@@ -3,9 +3,12 @@
 #pragma once
 
 #include "config/config.hpp"
+#include "gateway/admin_auth.hpp"
 #include "gateway/client_ip.hpp"
 #include "gateway/metrics.hpp"
 #include "gateway/router.hpp"
+
+#include <memory>
 
 namespace lg::gateway {
 
@@ -14,13 +17,17 @@ void add_form_routes(router& r, const config::config& cfg, metrics& stats, proxy
 // GET /, /healthz, /readyz, /metrics, /thanks.
 void add_ops_routes(router& r, const config::config& cfg, metrics& stats);
 
+// GET /admin/v1/contacts and /admin/v1/contacts/{id} (viewer and above).
+void add_contact_routes(router& r, const config::config& cfg, std::shared_ptr<const admin_auth> auth);
+
 // POST/GET /v1/hooks/{channel}/{source}: the webhook channels (zalo, facebook, telephony, sms,
 // email). Builds every webhook source's adapter now; throws config::config_error on bad options.
 void add_hook_routes(router& r, const config::config& cfg, metrics& stats, proxy_list proxies);
 // POST /v1/leads: the partner API (sources of channel "api"). Throws config::config_error.
 void add_partner_routes(router& r, const config::config& cfg, metrics& stats, proxy_list proxies);
 
-// Both of the above. Throws config::config_error when server.trusted_proxies is invalid.
+// Every route family (gateway/routes.cpp), with one admin_auth shared by the admin routes.
+// Throws config::config_error when server.trusted_proxies is invalid.
 router build_router(const config::config& cfg, metrics& stats);
 
 }  // namespace lg::gateway

@@ -1,7 +1,6 @@
 // The built binary: serve on port 0, post a form, graceful SIGTERM with a request in
 // flight, and check-config on good and bad files.
-#include "support/http_test_client.hpp"
-#include "support/process.hpp"
+#include "support/e2e.hpp"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -17,20 +16,6 @@ namespace {
 namespace fs = std::filesystem;
 using http::verb;
 
-std::string redis_url() {
-  const char* v = std::getenv("LG_TEST_REDIS_URL");
-  return v ? v : "";
-}
-
-fs::path write_temp(const std::string& name, const std::string& text) {
-  std::random_device rd;
-  const auto dir = fs::temp_directory_path() / ("lg-e2e-" + std::to_string(rd()));
-  fs::create_directories(dir);
-  const auto p = dir / name;
-  std::ofstream(p) << text;
-  return p;
-}
-
 std::string config_text(const std::string& tenant) {
   nlohmann::json j = {
       {"tenant", tenant},
@@ -45,27 +30,6 @@ std::string config_text(const std::string& tenant) {
          {"required", {"full_name", "phone"}}}}},
   };
   return j.dump(2);
-}
-
-// Starts the binary and returns the port from its "listening on http://127.0.0.1:PORT" line.
-unsigned short start(child_process& p) {
-  auto line = p.read_line(std::chrono::seconds(10));
-  if (!line) return 0;
-  const std::string marker = "listening on http://127.0.0.1:";
-  const auto at = line->find(marker);
-  if (at == std::string::npos) return 0;
-  return static_cast<unsigned short>(std::stoi(line->substr(at + marker.size())));
-}
-
-bool wait_ready(unsigned short port) {
-  for (int i = 0; i < 250; ++i) {
-    try {
-      if (http_request(port, verb::get, "/readyz").status == 200) return true;
-    } catch (const std::exception&) {
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  return false;
 }
 
 TEST(E2E, ServePostAndGracefulSigterm) {

@@ -1,0 +1,19 @@
+// build_router(): every route family of the process, in one place (see routes.hpp).
+#include "gateway/routes.hpp"
+
+namespace lg::gateway {
+
+router build_router(const config::config& cfg, metrics& stats) {
+  auto proxies = proxy_list::parse(cfg.server.trusted_proxies);
+  if (!proxies) throw config::config_error("server." + proxies.error());
+  router r;
+  add_ops_routes(r, cfg, stats);
+  add_hook_routes(r, cfg, stats, *proxies);
+  add_partner_routes(r, cfg, stats, *proxies);
+  add_form_routes(r, cfg, stats, std::move(*proxies));
+  auto auth = std::make_shared<const admin_auth>(cfg.admin);
+  add_contact_routes(r, cfg, auth);
+  return r;
+}
+
+}  // namespace lg::gateway

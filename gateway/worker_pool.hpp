@@ -1,0 +1,48 @@
+// The processing role of `leadgate serve`: N process_workers, each on its own thread with its
+// own io_context and Redis connection (XREADGROUP BLOCK holds a connection while it waits).
+// stop() lets each worker finish the batch in hand, then closes the connections and joins;
+// an entry cut short by a crash stays pending and is claimed later (XAUTOCLAIM).
+#pragma once
+
+#include "gateway/process_worker.hpp"
+#include "store/redis_client.hpp"
+
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <thread>
+#include <vector>
+
+namespace lg::gateway {
+
+class worker_pool {
+ public:
+  // `opts.consumer` is ignored: each worker gets "<hostname>:<pid>:<n>".
+  worker_pool(store::redis_options redis, process_worker_options opts, unsigned workers);
+  ~worker_pool();
+  worker_pool(const worker_pool&) = delete;
+  worker_pool& operator=(const worker_pool&) = delete;
+
+  void start();
+  // Bounded: waits at most `grace` for the workers to end their batches.
+  void stop(std::chrono::milliseconds grace = std::chrono::seconds(10));
+
+  std::size_t size() const noexcept { return slots_.size(); }
+  // Sum over the workers.
+  std::uint64_t processed() const noexcept;
+
+ private:
+  struct slot {
+    asio::io_context ioc;
+    std::shared_ptr<store::redis_client> client;
+    std::shared_ptr<process_worker> worker;
+    std::thread thread;
+    std::atomic<bool> done{false};
+  };
+  store::redis_options redis_;
+  process_worker_options opts_;
+  std::vector<std::unique_ptr<slot>> slots_;
+  bool started_ = false;
+};
+
+}  // namespace lg::gateway
