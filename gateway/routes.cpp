@@ -13,6 +13,7 @@ router build_router(const config::config& cfg, metrics& stats) {
   add_form_routes(r, cfg, stats, std::move(*proxies));
   auto auth = std::make_shared<const admin_auth>(cfg.admin);
   add_contact_routes(r, cfg, auth);
+  add_quarantine_routes(r, cfg, auth);
   return r;
 }
 

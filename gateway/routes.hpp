@@ -25,6 +25,8 @@ void add_contact_routes(router& r, const config::config& cfg, std::shared_ptr<co
 void add_hook_routes(router& r, const config::config& cfg, metrics& stats, proxy_list proxies);
 // POST /v1/leads: the partner API (sources of channel "api"). Throws config::config_error.
 void add_partner_routes(router& r, const config::config& cfg, metrics& stats, proxy_list proxies);
+// GET /admin/v1/quarantine (viewer and above).
+void add_quarantine_routes(router& r, const config::config& cfg, std::shared_ptr<const admin_auth> auth);
 
 // Every route family (gateway/routes.cpp), with one admin_auth shared by the admin routes.
 // Throws config::config_error when server.trusted_proxies is invalid.
