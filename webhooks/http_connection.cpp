@@ -18,8 +18,10 @@ namespace {
 using asio::ip::tcp;
 using std::chrono::milliseconds;
 
+// Rounded up, so a timer set from the deadline never fires before it: the caller tells a
+// total-time expiry from a step timeout by comparing the clock with the deadline.
 milliseconds until(clock::time_point deadline, milliseconds step) {
-  const auto left = std::chrono::duration_cast<milliseconds>(deadline - clock::now());
+  const auto left = std::chrono::ceil<milliseconds>(deadline - clock::now());
   return std::max(milliseconds{0}, std::min(step, left));
 }
 
