@@ -89,7 +89,15 @@ int serve(const std::string& path, unsigned threads, int port, const std::string
   gateway::logging::init(cfg.logging.level, cfg.logging.format);
 
   const unsigned workers = want.process ? cfg.processing.workers : 0;
-  gateway::worker_pool pool(redis, worker_options(cfg), workers);
+  // With teams configured, each resolved lead is routed and assigned before it is acknowledged.
+  std::shared_ptr<gateway::assign_stage> stage;
+  if (workers > 0 && !cfg.teams.empty()) {
+    gateway::assign_stage_options ao;
+    ao.time_zone = cfg.time_zone;
+    ao.store.tenant = cfg.tenant;
+    stage = gateway::assign_stage::create(cfg.routing, cfg.teams, ao);
+  }
+  gateway::worker_pool pool(redis, worker_options(cfg), workers, stage);
   if (!want.http) {
     pool.start();
     std::cout << "processing lg:{" << cfg.tenant << "}:in with " << workers << " workers" << std::endl;

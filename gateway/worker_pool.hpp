@@ -2,8 +2,13 @@
 // own io_context and Redis connection (XREADGROUP BLOCK holds a connection while it waits).
 // stop() lets each worker finish the batch in hand, then closes the connections and joins;
 // an entry cut short by a crash stays pending and is claimed later (XAUTOCLAIM).
+//
+// With an assign_stage, every worker routes and assigns each resolved lead before its XACK,
+// the configured teams are seeded into Redis at start (definitions updated, open leads and
+// round-robin positions kept), and the first worker's connection runs the SLA sweep timer.
 #pragma once
 
+#include "gateway/assign_stage.hpp"
 #include "gateway/process_worker.hpp"
 #include "store/redis_client.hpp"
 
@@ -18,11 +23,14 @@ namespace lg::gateway {
 class worker_pool {
  public:
   // `opts.consumer` is ignored: each worker gets "<hostname>:<pid>:<n>".
-  worker_pool(store::redis_options redis, process_worker_options opts, unsigned workers);
+  // `stage` may be null: leads keep the team resolution gave them (no assignment).
+  worker_pool(store::redis_options redis, process_worker_options opts, unsigned workers,
+              std::shared_ptr<assign_stage> stage = nullptr);
   ~worker_pool();
   worker_pool(const worker_pool&) = delete;
   worker_pool& operator=(const worker_pool&) = delete;
 
+  // Seeds the teams first (bounded; on failure the workers retry their assignments later).
   void start();
   // Bounded: waits at most `grace` for the workers to end their batches.
   void stop(std::chrono::milliseconds grace = std::chrono::seconds(10));
@@ -37,10 +45,10 @@ class worker_pool {
     std::shared_ptr<store::redis_client> client;
     std::shared_ptr<process_worker> worker;
     std::thread thread;
-    std::atomic<bool> done{false};
   };
   store::redis_options redis_;
   process_worker_options opts_;
+  std::shared_ptr<assign_stage> stage_;
   std::vector<std::unique_ptr<slot>> slots_;
   bool started_ = false;
 };

@@ -1,5 +1,5 @@
-// The built binary with both roles: a form post becomes a contact that the admin API finds
-// by phone and by id (bearer token checked); and the roles split over two processes: an
+// The built binary with both roles: a form post becomes a contact, assigned to the team's
+// member, that the admin API finds by phone and by id (bearer token checked); and the roles split over two processes: an
 // http-only gateway accepts, nothing is resolved until a process-only one runs.
 #include "support/e2e.hpp"
 
@@ -98,6 +98,9 @@ TEST(E2E, FormPostBecomesAContactTheAdminApiFinds) {
     return later.at("learners").size() == 1;
   }));
   EXPECT_EQ(later.at("name"), "Nguyễn Văn An");
+  // Routed to the default team and assigned to its one member by the processing worker.
+  EXPECT_EQ(later.at("team"), "hq");
+  EXPECT_EQ(later.at("owner"), "a1");
   EXPECT_EQ(later.at("learners")[0].at("name"), "Nguyễn Văn Bình");
   EXPECT_EQ(find_by_phone(port, "0912345678").size(), 1u);
 
