@@ -3,6 +3,8 @@
 // adapter), and the durable accept in Redis; everything else happens behind the stream.
 #include "gateway/routes.hpp"
 
+#include "gateway/hook_support.hpp"
+
 #include "adapters/web_form/web_form.hpp"
 #include "gateway/cors.hpp"
 #include "gateway/lead_id.hpp"
@@ -49,35 +51,6 @@ bool valid_idempotency_key(std::string_view k) {
   return true;
 }
 
-adapters::inbound_request make_inbound(const form_env& env, request_context& ctx, std::string_view source_id) {
-  auto& req = ctx.req;
-  adapters::inbound_request in;
-  in.method = "POST";
-  in.target = std::string(req.target());
-  in.path = std::string(ctx.path);
-  in.query = std::string(ctx.query);
-  in.source_id = std::string(source_id);
-  in.body = std::move(req.body());
-  in.content_type = std::string(req[http::field::content_type]);
-  in.user_agent = std::string(req[http::field::user_agent]);
-  in.received_at = format_rfc3339_ms(ctx.received_at);
-  std::string forwarded;
-  in.headers.reserve(16);
-  for (const auto& f : req) {
-    std::string name(f.name_string());
-    for (auto& c : name) {
-      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    }
-    if (name == "x-forwarded-for") {
-      if (!forwarded.empty()) forwarded += ',';
-      forwarded.append(f.value());
-    }
-    in.headers.emplace_back(std::move(name), std::string(f.value()));
-  }
-  in.remote_ip = client_ip(ctx.peer, forwarded, env.proxies);
-  return in;
-}
-
 std::string lead_body(std::string_view lead_id, std::string_view status) {
   std::string body = "{\"lead_id\":\"";
   logging::append_json_escaped(body, lead_id);
@@ -116,7 +89,7 @@ awaitable<response> post_form(const form_env& env, request_context& ctx) {
   };
 
   const std::string idem_header(ctx.req["Idempotency-Key"]);
-  auto in = make_inbound(env, ctx, source_id);
+  auto in = hooks::make_inbound(ctx, source_id, env.proxies);
   if (!adapters::web_form::token_ok(*src, in)) {
     co_return finish(error_response(make_error(errc::unauthorized, "missing or wrong token", "token")));
   }

@@ -2,8 +2,7 @@
 // user_submit_info and a signed Facebook Messenger message are accepted with 200, their replays
 // are answered as duplicates, and a forged one is refused.
 #include "adapters/signature.hpp"
-#include "support/http_test_client.hpp"
-#include "support/process.hpp"
+#include "support/e2e.hpp"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -44,32 +43,7 @@ fs::path write_config(const std::string& tenant) {
          {"channel", "facebook_messenger"},
          {"options", {{"app_secret", {{"env", "LG_E2E_FB_SECRET"}}}, {"verify_token", "e2e-verify"}}}}}},
   };
-  std::random_device rd;
-  const auto dir = fs::temp_directory_path() / ("lg-e2e-hooks-" + std::to_string(rd()));
-  fs::create_directories(dir);
-  const auto p = dir / "leadgate.json";
-  std::ofstream(p) << j.dump(2);
-  return p;
-}
-
-unsigned short start(child_process& p) {
-  auto line = p.read_line(std::chrono::seconds(10));
-  if (!line) return 0;
-  const std::string marker = "listening on http://127.0.0.1:";
-  const auto at = line->find(marker);
-  if (at == std::string::npos) return 0;
-  return static_cast<unsigned short>(std::stoi(line->substr(at + marker.size())));
-}
-
-bool wait_ready(unsigned short port) {
-  for (int i = 0; i < 250; ++i) {
-    try {
-      if (http_request(port, verb::get, "/readyz").status == 200) return true;
-    } catch (const std::exception&) {
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  return false;
+  return write_temp("leadgate.json", j.dump(2));
 }
 
 TEST(E2EChannels, SignedZaloAndMessengerDeliveriesAreAccepted) {
