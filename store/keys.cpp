@@ -44,7 +44,16 @@ std::string team_queue(std::string_view tenant, std::string_view team) {
 std::string assignment(std::string_view tenant, std::string_view event_id) {
   return prefix(tenant).append("asg:").append(event_id);
 }
+std::string lead_assignment(std::string_view tenant, std::string_view lead_id) {
+  return prefix(tenant).append("ld:").append(lead_id);
+}
 std::string sla(std::string_view tenant) { return prefix(tenant).append("sla"); }
 std::string outbox(std::string_view tenant) { return prefix(tenant).append("outbox"); }
+
+std::string rules(std::string_view tenant) { return prefix(tenant).append("rules"); }
+std::string rules_history(std::string_view tenant) { return prefix(tenant).append("rules:hist"); }
+std::string rules_channel(std::string_view tenant) { return prefix(tenant).append("rules:changed"); }
+std::string team_defs(std::string_view tenant) { return prefix(tenant).append("teamdefs"); }
+std::string audit(std::string_view tenant) { return prefix(tenant).append("audit"); }
 
 }  // namespace lg::store::keys

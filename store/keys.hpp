@@ -22,7 +22,15 @@ std::string backlog(std::string_view tenant, std::string_view team);         // 
 std::string claim_queue(std::string_view tenant, std::string_view team);     // lg:{t}:claim:<team>
 std::string team_queue(std::string_view tenant, std::string_view team);      // lg:{t}:q:<team>
 std::string assignment(std::string_view tenant, std::string_view event_id);  // lg:{t}:asg:<event>
+std::string lead_assignment(std::string_view tenant, std::string_view lead_id);  // lg:{t}:ld:<lead>
 std::string sla(std::string_view tenant);                                    // lg:{t}:sla
 std::string outbox(std::string_view tenant);                                 // lg:{t}:outbox
+
+// The admin-edited routing (store/rule_store.hpp, store/lua/rules_*.lua).
+std::string rules(std::string_view tenant);             // lg:{t}:rules (current version)
+std::string rules_history(std::string_view tenant);     // lg:{t}:rules:hist
+std::string rules_channel(std::string_view tenant);     // lg:{t}:rules:changed (pub/sub channel)
+std::string team_defs(std::string_view tenant);         // lg:{t}:teamdefs
+std::string audit(std::string_view tenant);             // lg:{t}:audit
 
 }  // namespace lg::store::keys

@@ -18,6 +18,7 @@
 --   sla                  ZSET  event ids of unaccepted assignments, score = SLA due time (ms)
 --   q:<team>             STREAM the team's queue of assignment events (MAXLEN ~)
 --   outbox               STREAM assignments for the sync side (MAXLEN ~)
+--   ld:<lead id>         STRING the event id of the lead's assignment record
 --   c:<contact>, tl:<contact>, alias:<contact>  the contact (owner 'o', team 't'), its timeline
 -- ARGV[2] operation; ARGV[3] now (epoch ms); ARGV[4] minute of the local day; ARGV[5] ISO
 -- weekday (1 = Monday) in the tenant's zone; ARGV[6] team queue MAXLEN; ARGV[7] outbox MAXLEN;
@@ -185,6 +186,12 @@ local function save(a)
              'esc', a.esc, 'sticky', a.sticky)
   -- Open records stay (a lead waiting for weeks must not vanish); closed ones expire.
   if a.st == 'closed' then redis.call('EXPIRE', k, ttl) else redis.call('PERSIST', k) end
+  -- The lead id agents and the CRM know, to the event id records are kept under.
+  if a.lead ~= '' then
+    local lk = pfx .. 'ld:' .. a.lead
+    redis.call('SET', lk, a.ev)
+    if a.st == 'closed' then redis.call('EXPIRE', lk, ttl) end
+  end
 end
 
 local function reply(a, dup)
@@ -439,6 +446,18 @@ elseif op == 'seed' then
   redis.call('HSET', tkey(p.team), 'm', cjson.encode(ids), 'fb', p.fb)
   redis.call('SADD', teams_key, p.team)
   return 'seeded'
+
+elseif op == 'drop' then
+  -- p: team. Removes a team (admin delete) only while none of its leads is waiting or open, so
+  -- no lead is ever orphaned: {'busy', n leads} otherwise; {'dropped', 0} when done.
+  local t = load_team(p.team)
+  local busy = redis.call('ZCARD', bkey(p.team)) + redis.call('ZCARD', clkey(p.team))
+  for _, id in ipairs(t.ids) do busy = busy + redis.call('SCARD', okey(p.team, id)) end
+  if busy > 0 then return {'busy', busy} end
+  for _, id in ipairs(t.ids) do redis.call('DEL', mkey(p.team, id)) end
+  redis.call('DEL', tkey(p.team))
+  redis.call('SREM', teams_key, p.team)
+  return {'dropped', 0}
 end
 
 return redis.error_reply('ERR assign.lua: unknown operation ' .. tostring(op))
