@@ -19,11 +19,6 @@ const lua_script& resolve_script() {
   return script;
 }
 
-std::string dump(const nlohmann::json& j) {
-  // Invalid UTF-8 from a provider must not throw on the data plane: replace it.
-  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-}
-
 core::error redis_error(std::string message) {
   return core::make_error(core::errc::unavailable, std::move(message));
 }
@@ -74,15 +69,27 @@ std::string done_key(std::string_view tenant, std::string_view event_id) {
   return keys::prefix(tenant) + "done:" + std::string(event_id);
 }
 
+std::uint32_t identity_bucket(std::string_view identity_key, std::size_t buckets) noexcept {
+  std::uint32_t h = 0;
+  for (unsigned char ch : identity_key) h = h * 31u + ch;
+  return buckets == 0 ? 0 : static_cast<std::uint32_t>(h % buckets);
+}
+
+std::string identity_index_key(std::string_view tenant, std::string_view identity_key,
+                               std::size_t buckets) {
+  return keys::prefix(tenant) + "kx:" + std::to_string(identity_bucket(identity_key, buckets));
+}
+
 resolve_call make_resolve_call(const core::lead_event& e, const core::identity& id,
                                const resolve_options& opts) {
   const std::string pfx = keys::prefix(opts.tenant);
+  const std::size_t buckets = std::max<std::size_t>(opts.identity_buckets, 1);
   resolve_call call;
   call.keys.reserve(3 + id.keys.size());
   call.keys.push_back(done_key(opts.tenant, e.event_id));
   call.keys.push_back(pfx + "seq:contact");
   call.keys.push_back(pfx + "names");
-  for (const auto& k : id.keys) call.keys.push_back(pfx + "key:" + k);
+  for (const auto& k : id.keys) call.keys.push_back(pfx + "kx:" + std::to_string(identity_bucket(k, buckets)));
 
   std::int64_t at = 0;
   if (auto t = parse_rfc3339(e.occurred_at)) {
@@ -94,31 +101,41 @@ resolve_call make_resolve_call(const core::lead_event& e, const core::identity& 
              std::chrono::system_clock::now().time_since_epoch())
              .count();
   }
-  nlohmann::json emails = nlohmann::json::array();
-  for (const auto& m : id.emails) emails.push_back({m.address, m.match_key});
-  nlohmann::json prio = nlohmann::json::object();
-  for (std::size_t i = 0; i < opts.policy.channel_priority.size(); ++i)
-    prio[opts.policy.channel_priority[i]] = i;
+  std::string prio;
+  for (const auto& ch : opts.policy.channel_priority) {
+    if (!prio.empty()) prio += ',';
+    prio += ch;
+  }
   auto utm = e.campaign.utm.find("utm_campaign");
-  nlohmann::json ev = {
-      {"k", id.keys},
-      {"p", id.phones},
-      {"e", std::move(emails)},
-      {"name", truncate_utf8(e.contact.full_name, 200)},
-      {"fold", truncate_utf8(id.folded_name, 200)},
-      {"src", e.source},
-      {"ch", std::string(core::to_string(e.chan))},
-      {"at", at},
-      {"lead", e.lead_id},
-      {"cmp", utm == e.campaign.utm.end() ? std::string() : truncate_utf8(utm->second, 100)},
-      {"msg", truncate_utf8(e.message, opts.message_limit)},
-      {"city", truncate_utf8(e.contact.city, 100)},
-      {"addr", truncate_utf8(e.contact.address, 200)},
-      {"team", opts.default_team},
-      {"prio", std::move(prio)},
-  };
-  call.args = {pfx, dump(ev), std::to_string(opts.done_ttl.count()),
-               std::to_string(opts.timeline_cap), std::to_string(opts.list_cap)};
+  auto& a = call.args;
+  a.reserve(21 + id.keys.size() + id.phones.size() + 2 * id.emails.size());
+  a.push_back(pfx);
+  a.push_back(std::to_string(opts.done_ttl.count()));
+  a.push_back(std::to_string(opts.timeline_cap));
+  a.push_back(std::to_string(opts.list_cap));
+  a.push_back(std::to_string(opts.hash_value_max));
+  a.push_back(std::to_string(buckets));
+  a.push_back(std::to_string(id.keys.size()));
+  a.push_back(std::to_string(id.phones.size()));
+  a.push_back(std::to_string(id.emails.size()));
+  a.push_back(truncate_utf8(e.contact.full_name, 200));
+  a.push_back(truncate_utf8(id.folded_name, 200));
+  a.push_back(e.source);
+  a.push_back(std::string(core::to_string(e.chan)));
+  a.push_back(std::to_string(at));
+  a.push_back(e.lead_id);
+  a.push_back(utm == e.campaign.utm.end() ? std::string() : truncate_utf8(utm->second, 100));
+  a.push_back(truncate_utf8(e.message, opts.message_limit));
+  a.push_back(truncate_utf8(e.contact.city, 100));
+  a.push_back(truncate_utf8(e.contact.address, 200));
+  a.push_back(opts.default_team);
+  a.push_back(std::move(prio));
+  for (const auto& k : id.keys) a.push_back(k);
+  for (const auto& p : id.phones) a.push_back(p);
+  for (const auto& m : id.emails) {
+    a.push_back(m.address);
+    a.push_back(m.match_key);
+  }
   return call;
 }
 
@@ -201,6 +218,25 @@ awaitable<std::expected<std::string, core::error>> canonical_id(redis_client& re
 
 }  // namespace
 
+std::optional<nlohmann::json> inline_touch(
+    const std::vector<std::pair<std::string, std::string>>& fields) {
+  const std::string *h = nullptr, *lead = nullptr, *msg = nullptr;
+  for (const auto& [f, v] : fields) {
+    if (f == "h") h = &v;
+    else if (f == "hl") lead = &v;
+    else if (f == "hm") msg = &v;
+  }
+  if (h == nullptr) return std::nullopt;
+  auto t = unpack(*h);  // [at, channel, source, campaign, learner, review]
+  nlohmann::json j = {{"k", "touch"}, {"at", int_at(t, 0)}, {"ch", str_at(t, 1)},
+                      {"src", str_at(t, 2)}, {"lead", lead ? *lead : std::string()}};
+  if (auto cmp = str_at(t, 3); !cmp.empty()) j["cmp"] = cmp;
+  if (msg != nullptr && !msg->empty()) j["msg"] = *msg;
+  if (auto l = str_at(t, 4); !l.empty()) j["learner"] = l;
+  if (int_at(t, 5) == 1) j["review"] = 1;
+  return j;
+}
+
 nlohmann::json contact_to_json(const std::vector<std::pair<std::string, std::string>>& fields) {
   nlohmann::json c = {{"name", ""}, {"folded_name", ""}, {"phones", nlohmann::json::array()},
                       {"emails", nlohmann::json::array()}, {"ids", nlohmann::json::array()},
@@ -271,21 +307,26 @@ awaitable<std::expected<std::optional<nlohmann::json>, core::error>> async_get_c
       auto j = nlohmann::json::parse(e.str, nullptr, false);
       if (!j.is_discarded()) tl.push_back(std::move(j));
     }
+    if (tl.size() < timeline_limit) {
+      if (auto first = inline_touch(fields)) tl.push_back(std::move(*first));
+    }
   }
   c["timeline"] = std::move(tl);
   co_return std::optional<nlohmann::json>{std::move(c)};
 }
 
 awaitable<std::expected<std::optional<std::string>, core::error>> async_find_by_key(
-    redis_client& redis, std::string_view tenant, std::string_view identity_key) {
+    redis_client& redis, std::string_view tenant, std::string_view identity_key,
+    std::size_t buckets) {
   const std::string pfx = keys::prefix(tenant);
-  std::vector<std::string> cmd3{"GET", pfx + "key:" + std::string(identity_key)};
+  std::vector<std::string> cmd3{"HGET", identity_index_key(tenant, identity_key, std::max<std::size_t>(buckets, 1)),
+                                std::string(identity_key)};
   auto r = co_await redis.async_exec(std::move(cmd3));
   if (!r) co_return std::unexpected(r.error());
-  if (r->is_error()) co_return std::unexpected(redis_error("GET key: " + r->str));
-  auto id = r->as_string();
-  if (!id) co_return std::optional<std::string>{};
-  auto cid = co_await canonical_id(redis, pfx, std::move(*id));
+  if (r->is_error()) co_return std::unexpected(redis_error("HGET kx: " + r->str));
+  auto n = r->as_string();
+  if (!n) co_return std::optional<std::string>{};
+  auto cid = co_await canonical_id(redis, pfx, "c_" + *n);
   if (!cid) co_return std::unexpected(cid.error());
   co_return std::optional<std::string>{std::move(*cid)};
 }

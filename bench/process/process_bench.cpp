@@ -64,7 +64,10 @@ long long used_memory(session& s) {
 core::lead_event person_event(long long i, long long n) {
   core::lead_event e;
   e.event_id = "bench:" + std::to_string(i) + ":" + std::to_string(n);
-  e.lead_id = "L" + std::to_string(i) + "-" + std::to_string(n);
+  // Lead ids have the length of gateway::new_lead_id's ("ld_" + 26 characters).
+  char lead[40];
+  std::snprintf(lead, sizeof(lead), "ld_01JD%010lld%010lld", i, n);
+  e.lead_id = lead;
   e.source = "web-main";
   e.chan = core::channel::web_form;
   e.occurred_at = e.received_at = "2026-11-22T03:00:00.000Z";

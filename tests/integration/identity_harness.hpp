@@ -6,6 +6,7 @@
 #include "core/lead_event.hpp"
 #include "core/normalize.hpp"
 #include "gateway/process_worker.hpp"
+#include "store/contacts.hpp"
 #include "store/keys.hpp"
 #include "store/redis_client.hpp"
 
@@ -89,6 +90,26 @@ class blocking_redis {
       id = r.str;
     }
     return id;
+  }
+  // The contact an identity key ("phone:+84…") resolves to, aliases followed; "" when none.
+  std::string find_contact(const std::string& tenant, const std::string& identity_key) {
+    auto n = exec({"HGET", store::identity_index_key(tenant, identity_key), identity_key});
+    if (n.is_nil()) return {};
+    return canonical(tenant, "c_" + n.str);
+  }
+  // A contact's whole timeline, newest first: the list, then the first touch if it is still
+  // kept in the contact hash.
+  std::vector<nlohmann::json> timeline(const std::string& tenant, const std::string& id) {
+    const std::string pfx = store::keys::prefix(tenant);
+    std::vector<nlohmann::json> out;
+    for (const auto& e : exec({"LRANGE", pfx + "tl:" + id, "0", "-1"}).elements)
+      out.push_back(nlohmann::json::parse(e.str));
+    auto h = exec({"HGETALL", pfx + "c:" + id});
+    std::vector<std::pair<std::string, std::string>> fields;
+    for (std::size_t i = 0; i + 1 < h.elements.size(); i += 2)
+      fields.emplace_back(h.elements[i].str, h.elements[i + 1].str);
+    if (auto first = store::inline_touch(fields)) out.push_back(std::move(*first));
+    return out;
   }
   std::size_t count_keys(const std::string& pattern) {
     std::size_t n = 0;

@@ -35,12 +35,9 @@ std::set<std::string> pending_ids(blocking_redis& r, const std::string& tenant) 
 
 std::size_t touches_of(blocking_redis& r, const std::string& tenant, const std::string& contact,
                        const std::string& lead) {
-  auto tl = r.exec({"LRANGE", store::keys::prefix(tenant) + "tl:" + contact, "0", "-1"});
   std::size_t n = 0;
-  for (const auto& e : tl.elements) {
-    auto j = nlohmann::json::parse(e.str, nullptr, false);
-    if (j.is_object() && j.value("k", "") == "touch" && j.value("lead", "") == lead) ++n;
-  }
+  for (const auto& j : r.timeline(tenant, contact))
+    if (j.value("k", "") == "touch" && j.value("lead", "") == lead) ++n;
   return n;
 }
 
@@ -102,9 +99,8 @@ TEST(IdentityRoute, FailingRouteLeavesTheEntryPendingUntilItSucceeds) {
     worker_thread w(test_worker_options(tenant));
     ASSERT_TRUE(wait_until([&] { return drained(r, tenant); }, std::chrono::seconds(30)));
   }
-  auto known = r.exec({"GET", store::keys::prefix(tenant) + "key:phone:+84912000003"});
-  ASSERT_FALSE(known.is_nil());
-  const std::string contact = r.canonical(tenant, known.str);
+  const std::string contact = r.find_contact(tenant, "phone:+84912000003");
+  ASSERT_FALSE(contact.empty());
   r.exec({"HSET", store::keys::prefix(tenant) + "c:" + contact, "o", "agent-7"});
 
   std::mutex mu;

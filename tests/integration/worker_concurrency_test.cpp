@@ -79,9 +79,9 @@ void check_result(blocking_redis& r, const std::string& tenant, int people, int 
     person p = make_person(i);
     std::set<std::string> mine;
     for (const auto& k : {"phone:" + p.phone, "email:" + p.email, "zalo:oa1:" + p.zalo}) {
-      auto id = r.exec({"GET", pfx + "key:" + k});
-      ASSERT_FALSE(id.is_nil()) << k;
-      mine.insert(r.canonical(tenant, id.str));
+      auto id = r.find_contact(tenant, k);
+      ASSERT_FALSE(id.empty()) << k;
+      mine.insert(id);
     }
     EXPECT_EQ(mine.size(), 1u) << "person " << i;
     contacts.insert(*mine.begin());
@@ -91,9 +91,7 @@ void check_result(blocking_redis& r, const std::string& tenant, int people, int 
   std::set<std::string> leads;
   std::size_t touches = 0;
   for (const auto& c : contacts) {
-    auto tl = r.exec({"LRANGE", pfx + "tl:" + c, "0", "-1"});
-    for (const auto& e : tl.elements) {
-      auto j = nlohmann::json::parse(e.str);
+    for (const auto& j : r.timeline(tenant, c)) {
       if (j.at("k") != "touch") continue;
       ++touches;
       leads.insert(j.at("lead").get<std::string>());

@@ -44,20 +44,60 @@ TEST(Contacts, ResolveCallKeysAndArgs) {
   EXPECT_EQ(call.keys[0], "lg:{t1}:done:zalo:msg:1");
   EXPECT_EQ(call.keys[1], "lg:{t1}:seq:contact");
   EXPECT_EQ(call.keys[2], "lg:{t1}:names");
-  EXPECT_EQ(call.keys[3], "lg:{t1}:key:phone:+84912345678");
-  EXPECT_EQ(call.keys[4], "lg:{t1}:key:email:lann@gmail.com");
-  EXPECT_EQ(call.keys[5], "lg:{t1}:key:zalo:oa1:42");
-  ASSERT_EQ(call.args.size(), 5u);
-  EXPECT_EQ(call.args[0], "lg:{t1}:");
-  auto ev = nlohmann::json::parse(call.args[1]);
-  EXPECT_EQ(ev["at"], 1795316400);
-  EXPECT_EQ(ev["fold"], "nguyen thi lan");
-  EXPECT_EQ(ev["ch"], "zalo");
-  EXPECT_EQ(ev["team"], "hn-1");
-  EXPECT_EQ(ev["msg"].get<std::string>().size(), o.message_limit);
-  EXPECT_EQ(ev["prio"]["facebook_lead_ads"], 0);
-  EXPECT_EQ(ev["e"][0][0], "lan.n@gmail.com");
-  EXPECT_EQ(ev["e"][0][1], "lann@gmail.com");
+  // Identity keys go to their index bucket; the keys themselves are arguments.
+  EXPECT_EQ(call.keys[3], identity_index_key("t1", "phone:+84912345678", o.identity_buckets));
+  EXPECT_EQ(call.keys[4], identity_index_key("t1", "email:lann@gmail.com", o.identity_buckets));
+  EXPECT_EQ(call.keys[5], identity_index_key("t1", "zalo:oa1:42", o.identity_buckets));
+  EXPECT_TRUE(call.keys[3].starts_with("lg:{t1}:kx:"));
+  const auto& a = call.args;
+  ASSERT_EQ(a.size(), 21u + 3u + 1u + 2u);
+  EXPECT_EQ(a[0], "lg:{t1}:");
+  EXPECT_EQ(a[5], std::to_string(o.identity_buckets));
+  EXPECT_EQ(a[6], "3");  // identity keys
+  EXPECT_EQ(a[7], "1");  // phones
+  EXPECT_EQ(a[8], "1");  // emails
+  EXPECT_EQ(a[9], "Nguyễn Thị Lan");
+  EXPECT_EQ(a[10], "nguyen thi lan");
+  EXPECT_EQ(a[12], "zalo");
+  EXPECT_EQ(a[13], "1795316400");
+  EXPECT_EQ(a[16].size(), o.message_limit);
+  EXPECT_EQ(a[19], "hn-1");
+  EXPECT_TRUE(a[20].starts_with("facebook_lead_ads,web_form"));
+  EXPECT_EQ(a[21], "phone:+84912345678");
+  EXPECT_EQ(a[22], "email:lann@gmail.com");
+  EXPECT_EQ(a[23], "zalo:oa1:42");
+  EXPECT_EQ(a[24], "+84912345678");
+  EXPECT_EQ(a[25], "lan.n@gmail.com");
+  EXPECT_EQ(a[26], "lann@gmail.com");
+}
+
+TEST(Contacts, IdentityBucketIsStableAndBounded) {
+  // h = h * 31 + byte (mod 2^32): resolve.lua computes the same for merged contacts' keys.
+  EXPECT_EQ(identity_bucket("", 4096), 0u);
+  EXPECT_EQ(identity_bucket("a", 4096), 97u);
+  EXPECT_EQ(identity_bucket("ab", 4096), (97u * 31u + 98u) % 4096u);
+  std::uint32_t h = 0;
+  for (unsigned char ch : std::string("phone:+84912345678")) h = h * 31u + ch;
+  EXPECT_EQ(identity_bucket("phone:+84912345678", 4096), h % 4096u);
+  EXPECT_LT(identity_bucket("email:someone@example.com", 7), 7u);
+  EXPECT_EQ(identity_index_key("t1", "a", 4096), "lg:{t1}:kx:97");
+}
+
+TEST(Contacts, InlineTouchIsTheFirstTimelineEntry) {
+  // msgpack [1795316400, "web_form", "web-main", "ielts", "", 1]
+  std::string h = "\x96\xce\x6b\x02\x5a\xb0\xa8web_form\xa8web-main\xa5ielts\xa0\x01";
+  auto t = inline_touch({{"n", "Lan"}, {"h", h}, {"hl", "ld_1"}, {"hm", "hello"}});
+  ASSERT_TRUE(t);
+  EXPECT_EQ((*t)["k"], "touch");
+  EXPECT_EQ((*t)["at"], 1795316400);
+  EXPECT_EQ((*t)["ch"], "web_form");
+  EXPECT_EQ((*t)["src"], "web-main");
+  EXPECT_EQ((*t)["cmp"], "ielts");
+  EXPECT_EQ((*t)["lead"], "ld_1");
+  EXPECT_EQ((*t)["msg"], "hello");
+  EXPECT_EQ((*t)["review"], 1);
+  EXPECT_FALSE(t->contains("learner"));
+  EXPECT_FALSE(inline_touch({{"n", "Lan"}}));
 }
 
 redis_reply str(std::string s) { return {redis_reply::kind::string, 0, std::move(s), {}}; }
