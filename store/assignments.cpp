@@ -228,6 +228,23 @@ awaitable<std::expected<std::vector<assignment>, core::error>> async_set_member_
   co_return parse_list(r->elements[1]);
 }
 
+awaitable<std::expected<void, core::error>> async_drop_team(redis_client& redis, const assign_options& opts,
+                                                            const std::string& team) {
+  json p{{"team", team}};
+  clock_point none;
+  auto r = co_await run(redis, opts, "drop", none, p);
+  if (!r) co_return std::unexpected(r.error());
+  if (!r->is_array() || r->elements.size() != 2) co_return std::unexpected(bad_reply("drop"));
+  if (str_of(r->elements[0]) == "busy") {
+    co_return std::unexpected(core::make_error(
+        core::errc::conflict,
+        "team " + team + " still has " + str_of(r->elements[1]) + " waiting or open leads; release or move them first",
+        "team"));
+  }
+  std::expected<void, core::error> ok;
+  co_return ok;
+}
+
 awaitable<std::expected<std::vector<std::string>, core::error>> async_available_members(
     redis_client& redis, const assign_options& opts, const std::string& team, const clock_point& now) {
   json p{{"team", team}};

@@ -143,6 +143,11 @@ awaitable<std::expected<std::vector<assignment>, core::error>> async_set_member_
     redis_client& redis, const assign_options& opts, const std::string& team, const std::string& member,
     bool active, const clock_point& now);
 
+// Removes a team and its members (admin delete) when none of its leads waits or is open:
+// conflict (naming how many) otherwise. Removing an unknown team succeeds.
+awaitable<std::expected<void, core::error>> async_drop_team(redis_client& redis, const assign_options& opts,
+                                                            const std::string& team);
+
 // The members of a team that could take a lead at `now` (active, on duty, below capacity).
 awaitable<std::expected<std::vector<std::string>, core::error>> async_available_members(
     redis_client& redis, const assign_options& opts, const std::string& team, const clock_point& now);

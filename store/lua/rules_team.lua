@@ -1,0 +1,17 @@
+-- A team definition change of the admin API (store/rule_store.hpp) with its audit entry, in
+-- one call. The assignment engine's own copy (tm:/mb: hashes) is written by assign.lua first.
+--
+-- KEYS[1] lg:{t}:teamdefs  HASH team id -> the team's JSON as the admin API shows it
+-- KEYS[2] lg:{t}:audit     STREAM
+-- ARGV[1] put|del; ARGV[2] team id; ARGV[3] team JSON (put); ARGV[4] actor; ARGV[5] now (ms);
+-- ARGV[6] audit action; ARGV[7] audit detail (JSON); ARGV[8] audit MAXLEN ~.
+-- Returns 1 when something changed (a del of an unknown team returns 0 and audits nothing).
+
+if ARGV[1] == 'del' then
+  if redis.call('HDEL', KEYS[1], ARGV[2]) == 0 then return 0 end
+else
+  redis.call('HSET', KEYS[1], ARGV[2], ARGV[3])
+end
+redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[8], '*', 'at', ARGV[5], 'actor', ARGV[4], 'action', ARGV[6],
+           'target', 'team:' .. ARGV[2], 'version', '', 'detail', ARGV[7])
+return 1
