@@ -19,6 +19,8 @@ void read_source(const nlohmann::json& j, const std::string& path, json_reader& 
 void read_admin(const nlohmann::json& j, json_reader& r, admin_config& out);
 void read_processing(const nlohmann::json& j, json_reader& r, processing_config& out);
 void read_teams_and_routing(const nlohmann::json& j, json_reader& r, config& c);
+// The "destinations" array (destinations.cpp).
+void read_destinations(const nlohmann::json& j, json_reader& r, config& c);
 
 // [a-z0-9][a-z0-9_-]{0,63}: source ids and the tenant, which appear in URLs and Redis keys.
 bool is_valid_id(std::string_view s) noexcept;

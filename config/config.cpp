@@ -123,7 +123,7 @@ config build(const json& j, std::vector<std::string>& problems) {
   json_reader r(problems);
   config c;
   if (!r.object(j, "", {"tenant", "time_zone", "server", "redis", "logging", "sources", "admin",
-                          "processing", "teams", "routing"})) return c;
+                          "processing", "teams", "routing", "destinations"})) return c;
 
   std::string v;
   if (r.string(j, "", "tenant", v, 64)) {
@@ -144,6 +144,7 @@ config build(const json& j, std::vector<std::string>& problems) {
   if (j.contains("admin")) read_admin(j.at("admin"), r, c.admin);
   if (j.contains("processing")) read_processing(j.at("processing"), r, c.processing);
   read_teams_and_routing(j, r, c);
+  if (j.contains("destinations")) read_destinations(j.at("destinations"), r, c);
 
   if (const auto it = j.find("sources"); it != j.end()) {
     constexpr std::size_t max_sources = 1000;

@@ -93,6 +93,27 @@ struct processing_config {
   std::vector<std::string> channel_priority{"facebook_lead_ads", "web_form", "landing_page", "api", "import"};
 };
 
+// One outbound destination (issue "Sync to the core CRM"). Only type "webhook" exists so far;
+// later types (sugarcrm, erp, pos) add their own settings in `options`, validated by their
+// connector. Secrets are resolved at load ("whsec_<base64>", several for rotation).
+struct destination_config {
+  std::string id;                   // [a-z0-9][a-z0-9_-]{0,63}: in URLs and Redis keys
+  std::string type = "webhook";
+  bool enabled = true;
+  std::string url;                  // http(s)://…
+  std::vector<std::string> secrets;  // resolved; the first signs, all are sent (rotation)
+  std::vector<std::string> events;   // event types it wants ("lead.assigned", …); empty: all
+  double rate_limit_per_s = 0;       // 0: unlimited
+  std::chrono::milliseconds timeout{10000};  // one attempt, connect to last byte
+  std::vector<std::chrono::milliseconds> retry_schedule;  // empty: the default schedule
+  double retry_jitter = 0.2;
+  unsigned breaker_failures = 5;                   // consecutive failures that open it
+  std::chrono::milliseconds breaker_open{30000};   // open this long, then one probe
+  std::size_t max_backlog = 1'000'000;             // undelivered entries kept in its stream
+  std::size_t max_dead = 100'000;                  // dead letters kept (MAXLEN ~)
+  nlohmann::json options = nlohmann::json::object();  // type-specific
+};
+
 struct config {
   std::string tenant = "default";
   std::string time_zone = "Asia/Ho_Chi_Minh";
@@ -108,8 +129,10 @@ struct config {
   routing::rule_set routing;
   nlohmann::json teams_json = nlohmann::json::array();
   nlohmann::json routing_json = nlohmann::json::object();
+  std::vector<destination_config> destinations;
 
   const source_config* find_source(std::string_view id) const;
+  const destination_config* find_destination(std::string_view id) const;
 };
 
 // Parses and validates; throws config_error naming the path and the reason. When several

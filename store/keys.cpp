@@ -56,4 +56,23 @@ std::string rules_channel(std::string_view tenant) { return prefix(tenant).appen
 std::string team_defs(std::string_view tenant) { return prefix(tenant).append("teamdefs"); }
 std::string audit(std::string_view tenant) { return prefix(tenant).append("audit"); }
 
+namespace {
+std::string dest_key(std::string_view tenant, std::string_view kind, std::string_view dest) {
+  std::string k = prefix(tenant);
+  k.reserve(k.size() + kind.size() + 1 + dest.size());
+  k.append(kind).append(":").append(dest);
+  return k;
+}
+}  // namespace
+
+std::string destination_stream(std::string_view tenant, std::string_view dest) { return dest_key(tenant, "out", dest); }
+std::string dead_letters(std::string_view tenant, std::string_view dest) { return dest_key(tenant, "dead", dest); }
+std::string delivery_retry(std::string_view tenant, std::string_view dest) { return dest_key(tenant, "retry", dest); }
+std::string delivery_parked(std::string_view tenant, std::string_view dest) { return dest_key(tenant, "parked", dest); }
+std::string delivery_hold(std::string_view tenant, std::string_view dest) { return dest_key(tenant, "hold", dest); }
+std::string delivery_state(std::string_view tenant, std::string_view dest) { return dest_key(tenant, "dst", dest); }
+std::string delivery_hold_queue_prefix(std::string_view tenant, std::string_view dest) {
+  return dest_key(tenant, "holdq", dest).append(":");
+}
+
 }  // namespace lg::store::keys

@@ -33,4 +33,15 @@ std::string rules_channel(std::string_view tenant);     // lg:{t}:rules:changed 
 std::string team_defs(std::string_view tenant);         // lg:{t}:teamdefs
 std::string audit(std::string_view tenant);             // lg:{t}:audit
 
+// Delivery to destinations (webhooks/outbox_fanout.hpp, webhooks/delivery.hpp,
+// store/lua/outbox_step.lua). <d> is a configured destination id.
+std::string destination_stream(std::string_view tenant, std::string_view dest);  // lg:{t}:out:<d>
+std::string dead_letters(std::string_view tenant, std::string_view dest);        // lg:{t}:dead:<d>
+std::string delivery_retry(std::string_view tenant, std::string_view dest);      // lg:{t}:retry:<d>
+std::string delivery_parked(std::string_view tenant, std::string_view dest);     // lg:{t}:parked:<d>
+std::string delivery_hold(std::string_view tenant, std::string_view dest);       // lg:{t}:hold:<d>
+std::string delivery_state(std::string_view tenant, std::string_view dest);      // lg:{t}:dst:<d>
+// lg:{t}:holdq:<d>: — outbox_step.lua appends the contact id (LIST lg:{t}:holdq:<d>:<contact>).
+std::string delivery_hold_queue_prefix(std::string_view tenant, std::string_view dest);
+
 }  // namespace lg::store::keys

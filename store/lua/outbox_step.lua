@@ -1,0 +1,118 @@
+-- One state change of a destination's delivery, atomically (webhooks/delivery.cpp). Entries
+-- wait in the destination stream until first tried; an entry that must be retried is "parked":
+-- its JSON in the parked hash, and — per contact, to keep each contact's order — only the
+-- oldest parked entry of a contact (its head, hold[contact] = id) is scheduled in the retry
+-- ZSET; later entries of that contact queue behind it in holdq:<contact> and are scheduled one
+-- by one as the head is delivered or dead-lettered. Everything lives in Redis, so a restart
+-- loses nothing.
+--
+-- KEYS[1] lg:{t}:out:<d>     STREAM entries not yet tried
+-- KEYS[2] lg:{t}:parked:<d>  HASH   delivery id -> entry JSON {id, type, data, c, n (attempts), at}
+-- KEYS[3] lg:{t}:retry:<d>   ZSET   delivery id of each contact's head -> due time (ms)
+-- KEYS[4] lg:{t}:hold:<d>    HASH   contact -> delivery id of its head
+-- KEYS[5] lg:{t}:dst:<d>     HASH   counters and last outcome (admin view)
+-- KEYS[6] lg:{t}:dead:<d>    STREAM dead letters
+-- ARGV[1] op; ARGV[2] the hold queue prefix lg:{t}:holdq:<d>: (same slot); ARGV[3] now (ms).
+--
+-- done   ARGV[4] id, [5] contact, [6] stream entry id ('' when parked), [7] ok|dead, [8] entry
+--        JSON, [9] status, [10] reply, [11] reason, [12] attempts, [13] max dead
+-- park   ARGV[4] id, [5] contact, [6] stream entry id, [7] entry JSON, [8] due, [9] status, [10] error
+--        -> 'head' (scheduled), 'held' (behind the contact's head) or 'dup' (already parked)
+-- retry  ARGV[4] id, [5] entry JSON, [6] due, [7] status, [8] error
+-- replay ARGV[4] max, ARGV[5..] dead-letter entry ids (none: the oldest up to max) -> count
+
+local stream, parked, retry, hold, state, dead = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6]
+local op, holdq, now = ARGV[1], ARGV[2], ARGV[3]
+
+local function note_failure(status, err)
+  if status ~= '' or err ~= '' then
+    redis.call('HSET', state, 'last_status', status, 'last_error', err, 'last_fail_at', now)
+  end
+end
+
+-- Parks entry `id` of `contact`: head (scheduled at `due`) or behind the current head.
+local function park(id, contact, entry, due)
+  if redis.call('HEXISTS', parked, id) == 1 then return 'dup' end
+  redis.call('HSET', parked, id, entry)
+  if redis.call('HEXISTS', hold, contact) == 1 then
+    redis.call('RPUSH', holdq .. contact, id)
+    return 'held'
+  end
+  redis.call('HSET', hold, contact, id)
+  redis.call('ZADD', retry, due, id)
+  return 'head'
+end
+
+-- The head of `contact` is finished: schedule the next one now, or unblock the contact.
+local function release(contact, id)
+  if redis.call('HGET', hold, contact) ~= id then return end
+  local nxt = redis.call('LPOP', holdq .. contact)
+  if nxt then
+    redis.call('HSET', hold, contact, nxt)
+    redis.call('ZADD', retry, now, nxt)
+  else
+    redis.call('HDEL', hold, contact)
+  end
+end
+
+if op == 'done' then
+  local id, contact, sid, outcome = ARGV[4], ARGV[5], ARGV[6], ARGV[7]
+  if sid ~= '' then
+    redis.call('XDEL', stream, sid)
+  else
+    redis.call('HDEL', parked, id)
+    redis.call('ZREM', retry, id)
+    release(contact, id)
+  end
+  if outcome == 'ok' then
+    redis.call('HINCRBY', state, 'delivered', 1)
+    redis.call('HSET', state, 'last_ok_at', now, 'last_status', ARGV[9])
+  else
+    redis.call('XADD', dead, 'MAXLEN', '~', ARGV[13], '*', 'wid', id, 'contact', contact,
+               'entry', ARGV[8], 'status', ARGV[9], 'reply', ARGV[10], 'reason', ARGV[11],
+               'attempts', ARGV[12], 'at', now)
+    redis.call('HINCRBY', state, 'dead', 1)
+    note_failure(ARGV[9], ARGV[11])
+  end
+  return 1
+elseif op == 'park' then
+  local id, contact, sid = ARGV[4], ARGV[5], ARGV[6]
+  if sid ~= '' then redis.call('XDEL', stream, sid) end
+  local r = park(id, contact, ARGV[7], ARGV[8])
+  if r ~= 'dup' then redis.call('HINCRBY', state, 'retries', 1) end
+  note_failure(ARGV[9], ARGV[10])
+  return r
+elseif op == 'retry' then
+  local id = ARGV[4]
+  redis.call('HSET', parked, id, ARGV[5])
+  redis.call('ZADD', retry, ARGV[6], id)
+  redis.call('HINCRBY', state, 'retries', 1)
+  note_failure(ARGV[7], ARGV[8])
+  return 1
+elseif op == 'replay' then
+  local max = tonumber(ARGV[4])
+  local entries = {}
+  if #ARGV >= 5 then
+    for i = 5, #ARGV do
+      local e = redis.call('XRANGE', dead, ARGV[i], ARGV[i])
+      if e[1] then entries[#entries + 1] = e[1] end
+    end
+  else
+    entries = redis.call('XRANGE', dead, '-', '+', 'COUNT', max)
+  end
+  local n = 0
+  for _, e in ipairs(entries) do
+    local f = {}
+    for i = 1, #e[2], 2 do f[e[2][i]] = e[2][i + 1] end
+    local ok, entry = pcall(cjson.decode, f.entry or '')
+    -- An unreadable dead letter stays where it is, for inspection: never dropped.
+    if ok and type(entry) == 'table' and f.wid then
+      entry.n = 0
+      if park(f.wid, f.contact or f.wid, cjson.encode(entry), now) ~= 'dup' then n = n + 1 end
+      redis.call('XDEL', dead, e[1])
+    end
+  end
+  if n > 0 then redis.call('HINCRBY', state, 'replayed', n) end
+  return n
+end
+return redis.error_reply('outbox_step: unknown op ' .. tostring(op))

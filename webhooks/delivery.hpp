@@ -1,0 +1,98 @@
+// The delivery engine of one destination (a bulkhead: its own coroutine, connector and
+// connection pool; a destination that is down never slows another).
+//
+// Order: per contact. New entries are read from lg:{t}:out:<d> oldest first and tried at once.
+// An entry whose attempt fails and may be retried is parked (store/lua/outbox_step.lua): it
+// becomes its contact's head, scheduled in the retry ZSET, and every later entry of that
+// contact queues behind it without being tried — other contacts flow on. When the head is
+// delivered (or dead-lettered) the next one of its contact is due at once.
+//
+// Retries follow the destination's retry_policy (schedule + jitter, Retry-After honoured); a
+// 4xx other than 408/429 is permanent: the entry goes to lg:{t}:dead:<d> with the status and
+// the first 2 KiB of the reply; so does an entry whose attempts are used up. The circuit
+// breaker opens after N consecutive failures: while open nothing is tried (new entries wait in
+// the stream); after open_for one probe goes out.
+//
+// State is in Redis (stream, parked hash, retry ZSET, hold queues): stopping the worker, or
+// killing the process, loses nothing; an entry delivered just before a crash may be delivered
+// once more with the same webhook-id. One worker per destination and tenant may run at a time.
+#pragma once
+
+#include "core/asio.hpp"
+#include "store/redis_client.hpp"
+#include "webhooks/breaker.hpp"
+#include "webhooks/connector.hpp"
+#include "webhooks/retry_schedule.hpp"
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+namespace lg::webhooks {
+
+struct destination_options {
+  std::string tenant = "default";
+  std::string id;  // the destination id
+  retry_policy retry;
+  breaker_options breaker;
+  double rate_limit_per_s = 0;  // 0: unlimited
+  std::size_t max_dead = 100'000;
+  std::size_t batch = 100;                      // entries read per round
+  std::chrono::milliseconds idle_poll{50};      // nothing to do: look again after this
+  std::chrono::milliseconds error_backoff{500}; // Redis unavailable: wait this long
+  random_source random;                         // empty: a seeded std::mt19937_64
+  // Called on notable events (breaker transitions, Redis errors); empty: silent.
+  std::function<void(std::string_view)> log;
+};
+
+struct destination_stats {
+  std::atomic<std::uint64_t> attempts{0};
+  std::atomic<std::uint64_t> delivered{0};
+  std::atomic<std::uint64_t> failures{0};  // retryable failed attempts
+  std::atomic<std::uint64_t> dead{0};
+  std::atomic<std::uint64_t> redis_errors{0};
+};
+
+class destination_worker : public std::enable_shared_from_this<destination_worker> {
+ public:
+  // `redis` may be shared with other workers (no blocking commands are used).
+  static std::shared_ptr<destination_worker> create(std::shared_ptr<store::redis_client> redis,
+                                                    std::unique_ptr<connector> conn, destination_options opts);
+
+  void start();  // spawns the loop on the client's io_context
+  void stop();   // the loop ends after the attempt in hand; call on the io_context's thread
+  bool running() const noexcept { return running_; }
+
+  const destination_stats& stats() const noexcept { return stats_; }
+  breaker_state breaker() const noexcept { return breaker_state_.load(); }
+  const std::string& id() const noexcept { return opts_.id; }
+
+ private:
+  destination_worker(std::shared_ptr<store::redis_client> redis, std::unique_ptr<connector> conn,
+                     destination_options opts);
+  awaitable<void> run();
+  awaitable<bool> run_due();
+  awaitable<bool> run_new();
+  awaitable<attempt_result> attempt(const delivery_item& item);
+  awaitable<bool> step(std::vector<std::string> args);
+  awaitable<void> pause(std::chrono::milliseconds d);
+  void note_breaker(breaker_state before);
+
+  std::shared_ptr<store::redis_client> redis_;
+  std::unique_ptr<connector> conn_;
+  destination_options opts_;
+  circuit_breaker breaker_;
+  std::atomic<breaker_state> breaker_state_{breaker_state::closed};
+  destination_stats stats_;
+  std::atomic<bool> running_{false};
+  bool stop_ = false;
+  std::chrono::steady_clock::time_point next_slot_{};
+  std::unique_ptr<asio::steady_timer> timer_;
+  // Keys and the hold queue prefix, built once.
+  std::string k_stream_, k_parked_, k_retry_, k_hold_, k_state_, k_dead_, holdq_;
+};
+
+}  // namespace lg::webhooks
