@@ -28,6 +28,10 @@ void add_partner_routes(router& r, const config::config& cfg, metrics& stats, pr
 // GET /admin/v1/quarantine (viewer and above).
 void add_quarantine_routes(router& r, const config::config& cfg, std::shared_ptr<const admin_auth> auth);
 
+// GET /admin/v1/destinations, GET /admin/v1/destinations/{d}/dead (viewer and above) and
+// POST /admin/v1/destinations/{d}/replay (admin).
+void add_destination_routes(router& r, const config::config& cfg, std::shared_ptr<const admin_auth> auth);
+
 // Every route family (gateway/routes.cpp), with one admin_auth shared by the admin routes.
 // Throws config::config_error when server.trusted_proxies is invalid.
 router build_router(const config::config& cfg, metrics& stats);

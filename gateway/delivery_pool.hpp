@@ -1,0 +1,51 @@
+// The delivery role of `leadgate serve`: one thread with its own io_context running the
+// outbox fan-out (its own Redis connection: XREADGROUP BLOCK) and one destination_worker per
+// enabled destination (sharing a second connection; each with its own connector and HTTP
+// pool, so one destination that is down never slows another). Built from config; stop() is
+// bounded, and what was in flight stays in Redis for the next start.
+#pragma once
+
+#include "config/config.hpp"
+#include "store/redis_client.hpp"
+#include "webhooks/delivery.hpp"
+#include "webhooks/outbox_fanout.hpp"
+
+#include <chrono>
+#include <memory>
+#include <thread>
+#include <vector>
+
+namespace lg::gateway {
+
+struct delivery_pool_options {
+  std::chrono::milliseconds idle_poll{50};
+  std::string extra_ca_file;  // trusted besides the system store (tests, private CAs)
+};
+
+class delivery_pool {
+ public:
+  // Throws config::config_error ("destinations[i].…: reason") for a destination that cannot be
+  // built (a secret that does not decode). Destinations with enabled=false are skipped.
+  delivery_pool(const config::config& cfg, store::redis_options redis, delivery_pool_options opts = {});
+  ~delivery_pool();
+  delivery_pool(const delivery_pool&) = delete;
+  delivery_pool& operator=(const delivery_pool&) = delete;
+
+  void start();
+  void stop(std::chrono::milliseconds grace = std::chrono::seconds(10));
+
+  std::size_t destinations() const noexcept { return workers_.size(); }
+  // The worker of destination `id`, or null (tests, metrics).
+  const webhooks::destination_worker* worker(std::string_view id) const;
+  const webhooks::fanout_stats& fanout_stats() const { return fanout_->stats(); }
+
+ private:
+  asio::io_context ioc_;
+  std::shared_ptr<store::redis_client> fan_redis_, work_redis_;
+  std::shared_ptr<webhooks::outbox_fanout> fanout_;
+  std::vector<std::shared_ptr<webhooks::destination_worker>> workers_;
+  std::thread thread_;
+  bool started_ = false;
+};
+
+}  // namespace lg::gateway
