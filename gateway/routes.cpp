@@ -14,6 +14,8 @@ router build_router(const config::config& cfg, metrics& stats) {
   auto auth = std::make_shared<const admin_auth>(cfg.admin);
   add_contact_routes(r, cfg, auth);
   add_quarantine_routes(r, cfg, auth);
+  add_team_routes(r, cfg, auth);
+  add_queues_routes(r, cfg, auth);
   add_destination_routes(r, cfg, auth);
   return r;
 }

@@ -32,6 +32,11 @@ void add_quarantine_routes(router& r, const config::config& cfg, std::shared_ptr
 // POST /admin/v1/destinations/{d}/replay (admin).
 void add_destination_routes(router& r, const config::config& cfg, std::shared_ptr<const admin_auth> auth);
 
+// POST /v1/teams/{team}/claim, /v1/leads/{lead_id}/accept and /release (agent and admin).
+void add_team_routes(router& r, const config::config& cfg, std::shared_ptr<const admin_auth> auth);
+// GET /admin/v1/queues (viewer and above).
+void add_queues_routes(router& r, const config::config& cfg, std::shared_ptr<const admin_auth> auth);
+
 // Every route family (gateway/routes.cpp), with one admin_auth shared by the admin routes.
 // Throws config::config_error when server.trusted_proxies is invalid.
 router build_router(const config::config& cfg, metrics& stats);

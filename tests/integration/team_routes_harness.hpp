@@ -1,0 +1,92 @@
+// Shared by the agents' team routes and the queues API tests: an in-process server whose config
+// has admin, viewer and agent tokens (agents bound to members "an", "binh" and "chi"), plus an
+// assign_env on the same tenant to seed teams and assign leads straight into the store.
+#pragma once
+
+// test_server.hpp first: identity_harness.hpp (through assign_harness.hpp) adds a second
+// unique_tenant overload that test_server.hpp's own call must not see.
+#include "support/test_server.hpp"
+
+#include "adapters/signature.hpp"
+#include "assign_harness.hpp"
+#include "support/http_test_client.hpp"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <map>
+#include <memory>
+#include <string>
+
+namespace lg::test::teams {
+
+inline const std::string admin_token = "admin-token-for-team-tests-0123456789";
+inline const std::string viewer_token = "viewer-token-for-team-tests-0123456789";
+inline const std::string an_token = "agent-an-token-for-team-tests-0123456789";
+inline const std::string binh_token = "agent-binh-token-for-team-tests-012345678";
+inline const std::string chi_token = "agent-chi-token-for-team-tests-0123456789";
+
+inline nlohmann::json token_entry(const std::string& name, const std::string& role, const std::string& token,
+                                  const std::string& member = {}) {
+  nlohmann::json j{{"name", name}, {"role", role}, {"sha256", adapters::sig::sha256_hex(token)}};
+  if (!member.empty()) j["member"] = member;
+  return j;
+}
+
+inline nlohmann::json team_config_json(const std::string& redis_url) {
+  return {
+      {"tenant", unique_tenant(std::string("teams"))},
+      {"server", {{"listen", "127.0.0.1"}, {"port", 0}, {"threads", 1}, {"body_limit", 4096},
+                  {"read_timeout_ms", 3000}, {"write_timeout_ms", 3000}, {"idle_timeout_ms", 5000},
+                  {"shutdown_grace_ms", 2000}}},
+      {"redis", {{"url", redis_url}, {"connect_timeout_ms", 500}, {"command_timeout_ms", 1000}}},
+      {"logging", {{"level", "error"}, {"format", "json"}}},
+      {"admin",
+       {{"tokens",
+         {token_entry("root", "admin", admin_token), token_entry("ops", "viewer", viewer_token),
+          token_entry("an", "agent", an_token, "an"), token_entry("binh", "agent", binh_token, "binh"),
+          token_entry("chi", "agent", chi_token, "chi")}}}},
+      {"sources",
+       {{{"id", "website"}, {"channel", "web_form"}, {"field_map", {{"phone", {"phone"}}}}, {"required", {"phone"}}}}},
+  };
+}
+
+class TeamRoutesTest : public ::testing::Test {
+ public:
+  void SetUp() override {
+    LG_REQUIRE_REDIS_URL(url);
+    server_ = std::make_unique<test_server>(config::parse(team_config_json(url)));
+    ASSERT_TRUE(server_->wait_ready());
+    store_ = std::make_unique<assign_env>(server_->cfg().tenant);
+  }
+
+  http_answer call(http::verb method, const std::string& target, const std::string& token,
+                   const std::string& body = {}) {
+    std::map<std::string, std::string> h;
+    if (!token.empty()) h["Authorization"] = "Bearer " + token;
+    if (!body.empty()) h["Content-Type"] = "application/json";
+    return http_request(server_->port(), method, target, body, h);
+  }
+  http_answer post(const std::string& target, const std::string& token, const std::string& body = {}) {
+    return call(http::verb::post, target, token, body);
+  }
+  http_answer get(const std::string& target, const std::string& token) { return call(http::verb::get, target, token); }
+
+  // A lead of `team` assigned (or queued) at `minute` after the harness Monday; lead id "L-<ev>".
+  store::assignment lead(const std::string& ev, const std::string& team, store::assign_strategy s, int minute,
+                         int sla_minutes = 0) {
+    auto req = request(ev, team, s);
+    req.sla_minutes = sla_minutes;
+    return store_->assign(req, at_minute(minute));
+  }
+  std::string field(const std::string& ev, const std::string& name) {
+    return store_->str({"HGET", store::keys::assignment(store_->opts.tenant, ev), name});
+  }
+
+  std::unique_ptr<test_server> server_;
+  std::unique_ptr<assign_env> store_;
+};
+
+inline nlohmann::json body_of(const http_answer& a) { return nlohmann::json::parse(a.body); }
+
+}  // namespace lg::test::teams
