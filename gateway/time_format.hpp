@@ -1,13 +1,11 @@
-// RFC 3339 timestamps in UTC with milliseconds ("2026-11-22T03:00:00.123Z"): the form of
-// received_at in lead events and of "ts" in log lines.
+// The gateway's timestamps are core's RFC 3339 forms (core/time_format.hpp).
 #pragma once
 
-#include <chrono>
-#include <string>
+#include "core/time_format.hpp"
 
 namespace lg::gateway {
 
-void append_rfc3339_ms(std::string& out, std::chrono::system_clock::time_point tp);
-std::string format_rfc3339_ms(std::chrono::system_clock::time_point tp);
+using core::append_rfc3339_ms;
+using core::format_rfc3339_ms;
 
 }  // namespace lg::gateway

@@ -6,6 +6,7 @@
 #include "adapters/facebook/facebook.hpp"
 
 #include "core/normalize.hpp"
+#include "core/time_format.hpp"
 
 #include <array>
 #include <cstdio>
@@ -61,14 +62,7 @@ std::string rfc3339(const json* v, bool millis) {
   const std::uint64_t n = v->get<std::uint64_t>();
   const std::uint64_t ms = millis ? n : n * 1000;
   if (ms > 253402300799999ULL || (!millis && n > 253402300799ULL)) return {};  // past 9999-12-31
-  const std::time_t secs = static_cast<std::time_t>(ms / 1000);
-  std::tm tm{};
-  if (gmtime_r(&secs, &tm) == nullptr) return {};
-  std::array<char, 32> buf{};
-  std::snprintf(buf.data(), buf.size(), "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
-                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-                static_cast<int>(ms % 1000));
-  return buf.data();
+  return core::rfc3339_from_unix_ms(static_cast<std::int64_t>(ms)).value_or(std::string());
 }
 
 struct walker {

@@ -2,6 +2,7 @@
 #include "adapters/telephony/hook_common.hpp"
 
 #include "core/normalize.hpp"
+#include "core/time_format.hpp"
 
 #include <algorithm>
 #include <cstdio>
@@ -106,13 +107,7 @@ bool valid_id(std::string_view id, std::size_t max_len) {
 std::optional<std::string> rfc3339_from_unix_ms(std::int64_t ms) {
   // 2000-01-01 .. 2100-01-01: anything else is a unit mistake or garbage, not a time.
   if (ms < 946'684'800'000LL || ms > 4'102'444'800'000LL) return std::nullopt;
-  const std::time_t secs = static_cast<std::time_t>(ms / 1000);
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1,
-                tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms % 1000));
-  return std::string(buf);
+  return core::rfc3339_from_unix_ms(ms);
 }
 
 std::optional<std::string> e164(std::string_view raw) {

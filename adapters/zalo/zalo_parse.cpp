@@ -5,6 +5,7 @@
 #include "adapters/zalo/zalo_json.hpp"
 
 #include "core/normalize.hpp"
+#include "core/time_format.hpp"
 
 #include <array>
 #include <cstdio>
@@ -30,14 +31,7 @@ std::string rfc3339_from_ms(std::string_view ms_text) {
     if (c < '0' || c > '9') return {};
     ms = ms * 10 + (c - '0');
   }
-  const std::time_t secs = static_cast<std::time_t>(ms / 1000);
-  std::tm tm{};
-  if (gmtime_r(&secs, &tm) == nullptr || tm.tm_year + 1900 > 9999) return {};
-  std::array<char, 32> buf{};
-  std::snprintf(buf.data(), buf.size(), "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
-                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-                static_cast<int>(ms % 1000));
-  return buf.data();
+  return core::rfc3339_from_unix_ms(ms).value_or(std::string());
 }
 
 // A bounded, NFC-normalized string field, or empty.
