@@ -205,7 +205,8 @@ awaitable<bool> destination_worker::run_due() {
     item.id = j.value("id", ids[i]);
     item.type = j.value("type", std::string("lead.assigned"));
     item.data = j.value("data", std::string("{}"));
-    item.contact = j.value("c", item.id);
+    item.contact = j.value("c", std::string());
+    if (item.contact.empty()) item.contact = "id:" + item.id;
     item.at_ms = j.value("at", std::int64_t{0});
     made = j.value("n", 0u);
     item.attempt = made + 1;

@@ -19,7 +19,8 @@ for i = 1, n do
   local stream, dl = KEYS[2 * i], KEYS[2 * i + 1]
   local max_backlog, max_dead = tonumber(ARGV[5 + 2 * i]), ARGV[6 + 2 * i]
   if redis.call('XLEN', stream) >= max_backlog then
-    local entry = cjson.encode({id = id, type = typ, data = data, c = contact, n = 0})
+    local entry = cjson.encode({id = id, type = typ, data = data, c = contact, n = 0,
+                                 at = tonumber(string.match(id, '^(%d+)')) or 0})
     redis.call('XADD', dl, 'MAXLEN', '~', max_dead, '*', 'wid', id, 'contact', contact, 'type', typ,
                'entry', entry, 'status', '0', 'reply', '', 'reason', 'backlog_full', 'attempts', '0',
                'at', now)

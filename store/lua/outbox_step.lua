@@ -107,8 +107,10 @@ elseif op == 'replay' then
     local ok, entry = pcall(cjson.decode, f.entry or '')
     -- An unreadable dead letter stays where it is, for inspection: never dropped.
     if ok and type(entry) == 'table' and f.wid then
-      entry.n = 0
-      if park(f.wid, f.contact or f.wid, cjson.encode(entry), now) ~= 'dup' then n = n + 1 end
+      local c = f.contact
+      if not c or c == '' then c = 'id:' .. f.wid end  -- no contact: no order to keep
+      entry.n, entry.c = 0, c
+      if park(f.wid, c, cjson.encode(entry), now) ~= 'dup' then n = n + 1 end
       redis.call('XDEL', dead, e[1])
     end
   end
