@@ -110,6 +110,7 @@ void destination_worker::note_breaker(breaker_state before) {
   const auto now = breaker_.state();
   breaker_state_ = now;
   if (now == before) return;
+  if (before == breaker_state::half_open && now == breaker_state::closed) wake_ = true;
   if (opts_.log) opts_.log("destination " + opts_.id + ": breaker " + std::string(to_string(now)));
   std::vector<std::string> cmd{"HSET", k_state_, "breaker", std::string(to_string(now)), "breaker_since",
                                std::to_string(to_ms(system_clock::now())), "breaker_opened",
@@ -124,6 +125,11 @@ awaitable<void> destination_worker::run() {
       co_await pause(std::min(std::chrono::duration_cast<milliseconds>(breaker_.reopen_at() - now) + milliseconds(1),
                               milliseconds(1000)));
       continue;
+    }
+    if (wake_) {
+      wake_ = false;
+      std::vector<std::string> args{"wake", holdq_, std::to_string(to_ms(now)), "100000"};
+      co_await step(std::move(args));
     }
     bool worked = co_await run_due();
     if (!stop_) worked = (co_await run_new()) || worked;

@@ -11,7 +11,9 @@
 // 4xx other than 408/429 is permanent: the entry goes to lg:{t}:dead:<d> with the status and
 // the first 2 KiB of the reply; so does an entry whose attempts are used up. The circuit
 // breaker opens after N consecutive failures: while open nothing is tried (new entries wait in
-// the stream); after open_for one probe goes out.
+// the stream); after open_for one probe goes out. When the probe succeeds, every parked head
+// scheduled later becomes due at once: a destination back after hours does not leave its
+// contacts waiting out a backoff of hours.
 //
 // State is in Redis (stream, parked hash, retry ZSET, hold queues): stopping the worker, or
 // killing the process, loses nothing; an entry delivered just before a crash may be delivered
@@ -89,6 +91,7 @@ class destination_worker : public std::enable_shared_from_this<destination_worke
   destination_stats stats_;
   std::atomic<bool> running_{false};
   bool stop_ = false;
+  bool wake_ = false;  // the breaker closed after a probe: parked heads become due now
   std::chrono::steady_clock::time_point next_slot_{};
   std::unique_ptr<asio::steady_timer> timer_;
   // Keys and the hold queue prefix, built once.

@@ -20,6 +20,8 @@
 --        -> 'head' (scheduled), 'held' (behind the contact's head) or 'dup' (already parked)
 -- retry  ARGV[4] id, [5] entry JSON, [6] due, [7] status, [8] error
 -- replay ARGV[4] max, ARGV[5..] dead-letter entry ids (none: the oldest up to max) -> count
+-- wake   ARGV[4] max: heads scheduled later than now become due now (the destination is back
+--        after its breaker was open: no need to wait out a backoff of hours) -> count
 
 local stream, parked, retry, hold, state, dead = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6]
 local op, holdq, now = ARGV[1], ARGV[2], ARGV[3]
@@ -116,5 +118,9 @@ elseif op == 'replay' then
   end
   if n > 0 then redis.call('HINCRBY', state, 'replayed', n) end
   return n
+elseif op == 'wake' then
+  local later = redis.call('ZRANGEBYSCORE', retry, '(' .. now, '+inf', 'LIMIT', 0, tonumber(ARGV[4]))
+  for _, id in ipairs(later) do redis.call('ZADD', retry, now, id) end
+  return #later
 end
 return redis.error_reply('outbox_step: unknown op ' .. tostring(op))

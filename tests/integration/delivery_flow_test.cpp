@@ -124,6 +124,25 @@ TEST_F(delivery_test, BreakerOpensThenHalfOpensWithOneProbe) {
   EXPECT_EQ(rx.duplicates(), 0u);
 }
 
+TEST_F(delivery_test, ParkedEntriesGoAtOnceWhenTheProbeSucceeds) {
+  fake_receiver rx(whsec_a);
+  rx.set_mode(fake_receiver::mode::down);
+  auto d = destination("crm", rx.url());
+  d.retry_schedule = {0ms, 60s, 60s};  // a backoff far longer than the test
+  d.breaker_failures = 2;
+  d.breaker_open = 200ms;
+  auto cfg = make_config({d});
+  write_outbox(10, 10);
+  auto pool = make_pool(cfg);
+  pool->start();
+  ASSERT_TRUE(wait_for([&] { return integer({"HLEN", store::keys::delivery_parked(tenant_, "crm")}) == 2; }, 10s));
+  rx.set_mode(fake_receiver::mode::up);
+  // The probe (the stream's head) succeeds; the two parked heads must not wait their minute.
+  ASSERT_TRUE(rx.wait_unique(10, 5s)) << "delivered " << rx.unique();
+  pool->stop();
+  EXPECT_EQ(integer({"ZCARD", store::keys::delivery_retry(tenant_, "crm")}), 0);
+}
+
 TEST_F(delivery_test, RetryAfterIsHonoured) {
   fake_receiver rx(whsec_a);
   rx.set_mode(fake_receiver::mode::down, "1");  // 503 with Retry-After: 1 (second)
