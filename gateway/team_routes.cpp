@@ -198,8 +198,15 @@ awaitable<response> release(const team_env& env, request_context& ctx) {
     co_return error_response(err);
   }
   const store::clock_point now = now_point(env);
-  auto r = co_await store::async_release(*ctx.redis, env.store, rec->event_id, reason, now);
-  if (!r) co_return error_response(r.error());
+  // The owner is checked again inside the script: the lead may have moved since it was read.
+  auto r = co_await store::async_release(*ctx.redis, env.store, rec->event_id, reason, now, *member);
+  if (!r) {
+    if (r.error().code == errc::forbidden) {
+      auto err = make_error(errc::forbidden, "lead '" + rec->lead_id + "' is not assigned to '" + *member + "'");
+      co_return error_response(err);
+    }
+    co_return error_response(r.error());
+  }
   json drained = json::array();
   for (const auto& a : *r) drained.push_back(assignment_json(a));
   json out{{"lead_id", rec->lead_id},

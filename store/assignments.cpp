@@ -140,14 +140,17 @@ awaitable<std::expected<assignment, core::error>> async_assign(redis_client& red
 
 awaitable<std::expected<std::vector<assignment>, core::error>> async_release(
     redis_client& redis, const assign_options& opts, const std::string& event_id, const std::string& reason,
-    const clock_point& now) {
-  json p{{"ev", event_id}, {"reason", reason}};
+    const clock_point& now, std::string owner) {
+  json p{{"ev", event_id}, {"reason", reason}, {"m", owner}};
   auto r = co_await run(redis, opts, "release", now, p);
   if (!r) co_return std::unexpected(r.error());
   if (!r->is_array() || r->elements.size() != 2) co_return std::unexpected(bad_reply("release"));
   std::string st = str_of(r->elements[0]);
   if (st == "unknown") {
     co_return std::unexpected(core::make_error(core::errc::not_found, "no assignment for event " + event_id));
+  }
+  if (st == "not_owner") {
+    co_return std::unexpected(core::make_error(core::errc::forbidden, "the lead is not assigned to " + owner));
   }
   co_return parse_list(r->elements[1]);
 }

@@ -116,10 +116,12 @@ awaitable<std::expected<assignment, core::error>> async_assign(redis_client& red
 
 // Closes a lead (won, lost, handed back): its member's capacity frees and the team's backlog
 // drains oldest-first into it. Returns the assignments the drain made; not_found for an
-// unknown event; closing twice has no second effect.
+// unknown event; closing twice has no second effect. A non-empty `owner` closes the lead only
+// while it is that member's (else forbidden), in the same atomic step. (By value: a defaulted
+// reference parameter of a coroutine would dangle once the call expression ends.)
 awaitable<std::expected<std::vector<assignment>, core::error>> async_release(
     redis_client& redis, const assign_options& opts, const std::string& event_id, const std::string& reason,
-    const clock_point& now);
+    const clock_point& now, std::string owner = {});
 
 // The member accepts the lead: its SLA clock stops. not_found (unknown event), forbidden (the
 // lead is another member's), conflict (not in an acceptable state).

@@ -308,9 +308,12 @@ if op == 'assign' then
   return reply(a, 0)
 
 elseif op == 'release' then
-  -- p: ev, reason. Closes the lead; the capacity it held goes to the team's backlog.
+  -- p: ev, reason, m (optional: only when the lead is still this member's, checked here so an
+  -- SLA re-assignment between an agent's read and this call cannot close another's lead).
+  -- Closes the lead; the capacity it held goes to the team's backlog.
   local a = load_asg(p.ev)
   if a == nil then return {'unknown', {}} end
+  if p.m and p.m ~= '' and a.m ~= p.m then return {'not_owner', {}} end
   if a.st == 'closed' then return {'closed', {}} end
   if a.m ~= '' then redis.call('SREM', okey(a.team, a.m), a.ev) end
   redis.call('ZREM', sla_key, a.ev)

@@ -170,5 +170,22 @@ TEST_F(TeamRoutes, AdminReleasesAWaitingLead) {
   EXPECT_EQ(field("e1", "st"), "assigned");  // an's lead untouched
 }
 
+// The route reads the owner before it releases; the script checks it again, so a lead that
+// moved in between (an SLA re-assignment) is not closed for its new member.
+TEST_F(TeamRoutes, ReleaseChecksTheOwnerInTheSameStep) {
+  store_->seed(team("desk", {member("an"), member("binh")}));
+  ASSERT_EQ(lead("e1", "desk", assign_strategy::round_robin, 1).member, "an");
+  // Named here: the coroutine keeps references to its arguments until it has run.
+  const std::string ev = "e1", reason = "closed";
+  const store::clock_point at = at_minute(2);
+  auto r = store_->run<std::expected<std::vector<store::assignment>, core::error>>([&](store::redis_client& c) {
+    return store::async_release(c, store_->opts, ev, reason, at, "binh");
+  });
+  ASSERT_FALSE(r.has_value());
+  EXPECT_EQ(r.error().code, core::errc::forbidden);
+  EXPECT_EQ(field("e1", "st"), "assigned");
+  EXPECT_EQ(store_->integer({"SCARD", store::keys::member_open(store_->opts.tenant, "desk", "an")}), 1);
+}
+
 }  // namespace
 }  // namespace lg::test::teams
