@@ -13,11 +13,13 @@ lg_build() {
   ninja -C "$dir" -j "$lg_jobs" ${LG_TARGETS:-}
 }
 
-# lg_free_port: prints a TCP port on 127.0.0.1 that nothing listens on now.
+# lg_free_port: prints a TCP port on 127.0.0.1 that nothing listens on now, below the kernel's
+# ephemeral range, so no client connection (a load generator's, say) can hold it when we bind.
 lg_free_port() {
   local port
   for _ in $(seq 1 200); do
-    port=$((20000 + RANDOM % 40000))
+    local low=${lg_ephemeral_low:-$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)}
+    port=$((10000 + RANDOM % (low - 10000)))
     if ! (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null; then
       echo "$port"; return 0
     fi
