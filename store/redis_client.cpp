@@ -198,7 +198,8 @@ struct redis_client::impl {
         self.complete(std::move(d), unavailable("redis connection lost"));
       } else {
         redis_reply copy = copy_reply(*static_cast<const redisReply*>(reply));
-        if (copy.is_error()) ++self.stats.errors;
+        // NOSCRIPT is the expected first answer to EVALSHA on a fresh server, not a fault.
+        if (copy.is_error() && !std::string_view(copy.str).starts_with("NOSCRIPT")) ++self.stats.errors;
         self.complete(std::move(d), std::move(copy));
       }
     }

@@ -44,7 +44,7 @@ struct redis_options {
 // Counters the gateway exports as metrics.
 struct redis_stats {
   std::uint64_t commands = 0;
-  std::uint64_t errors = 0;    // error replies
+  std::uint64_t errors = 0;    // error replies (NOSCRIPT, answered by loading the script, excluded)
   std::uint64_t timeouts = 0;
   std::uint64_t disconnects = 0;
   std::uint64_t reconnects = 0;

@@ -45,11 +45,14 @@ TEST(redis_lua_script, noscript_after_flush_loads_and_runs) {
         auto again = co_await script.async_run(*client, test::cmd("k2"), test::cmd("b", "1"));
         LG_CO_ASSERT(again && again->is_array() && again->elements.size() == 3);
         EXPECT_EQ(again->elements[2].integer, 2);
+        // Two NOSCRIPT answers were seen and handled: they are not errors of the connection.
+        EXPECT_EQ(client->stats().errors, 0u);
         // A script error comes back as an error reply, not as an unexpected.
         const lua_script broken("return redis.call('INCR', KEYS[1], 'extra')");
         auto err = co_await broken.async_run(*client, test::cmd("k3"), test::cmd());
         LG_CO_ASSERT(err.has_value());
         EXPECT_TRUE(err->is_error());
+        EXPECT_EQ(client->stats().errors, 1u);  // the script's own error is one
       },
       10s);
   ASSERT_TRUE(finished) << "timed out";
