@@ -9,6 +9,8 @@ find_package(prometheus-cpp REQUIRED)
 find_package(CLI11 REQUIRED)
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(HIREDIS REQUIRED IMPORTED_TARGET hiredis)
+# MIME parsing of polled email (adapters/email/mime_message).
+pkg_check_modules(GMIME REQUIRED IMPORTED_TARGET gmime-3.0)
 
 # libphonenumber ships no CMake package on Debian.
 find_path(PHONENUMBER_INCLUDE_DIR phonenumbers/phonenumberutil.h REQUIRED)

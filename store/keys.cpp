@@ -21,6 +21,9 @@ std::string idempotency(std::string_view tenant, std::string_view key) {
 }
 
 std::string quarantine(std::string_view tenant) { return prefix(tenant).append("quarantine"); }
+std::string imap_state(std::string_view tenant, std::string_view source) {
+  return prefix(tenant).append("imap:").append(source);
+}
 
 std::string teams(std::string_view tenant) { return prefix(tenant).append("teams"); }
 std::string team(std::string_view tenant, std::string_view team) {

@@ -11,6 +11,7 @@ std::string prefix(std::string_view tenant);                     // lg:{t}:
 std::string inbound(std::string_view tenant);                    // lg:{t}:in
 std::string idempotency(std::string_view tenant, std::string_view key);  // lg:{t}:idem:<key>
 std::string quarantine(std::string_view tenant);                 // lg:{t}:quarantine
+std::string imap_state(std::string_view tenant, std::string_view source);  // lg:{t}:imap:<source>
 
 // Assignment (store/assignments.hpp, store/lua/assign.lua; assign.lua derives the same names
 // from the prefix).
