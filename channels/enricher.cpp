@@ -1,0 +1,185 @@
+// Enrichment behind the stream (see enricher.hpp).
+#include "channels/enricher.hpp"
+
+#include "core/normalize.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+
+namespace lg::channels {
+namespace {
+
+enrich_outcome retry_with(const api_error& e) {
+  return {enrich_outcome::retry, std::string(to_string(e.kind)) + ": " + e.message};
+}
+
+enrich_outcome outcome_of(const api_error& e) {
+  if (e.kind == failure::permanent) return {enrich_outcome::failed, e.message};
+  return retry_with(e);
+}
+
+void set_name(core::contact_info& c, std::string_view raw) {
+  c.full_name = core::normalize_name(raw);
+  auto parts = core::split_vietnamese_name(c.full_name);
+  c.family_name = std::move(parts.family);
+  c.given_name = std::move(parts.given);
+}
+
+std::string bounded(std::string_view s, std::size_t limit = 512) {
+  if (!core::is_valid_utf8(s)) return {};
+  std::string out = core::normalize_text(s);
+  if (out.size() > limit) {
+    out.resize(limit);
+    while (!out.empty() && !core::is_valid_utf8(out)) out.pop_back();
+  }
+  return out;
+}
+
+void apply_profile(const zalo::profile& p, core::lead_event& e) {
+  auto& c = e.contact;
+  if (c.full_name.empty()) {
+    std::string name = bounded(p.shared_name.empty() ? p.display_name : p.shared_name);
+    if (!name.empty()) set_name(c, name);
+  }
+  if (!p.shared_phone.empty()) {
+    if (auto phone = core::normalize_phone(p.shared_phone)) {
+      if (std::find(c.phones.begin(), c.phones.end(), *phone) == c.phones.end()) c.phones.push_back(*phone);
+    } else {
+      c.invalid_phones.push_back(bounded(p.shared_phone, 64));
+    }
+  }
+  if (c.address.empty()) c.address = bounded(p.shared_address);
+  if (c.city.empty()) c.city = bounded(p.shared_city);
+  if (auto d = bounded(p.shared_district); !d.empty()) e.extra.emplace("district", d);
+  if (auto d = bounded(p.display_name); !d.empty()) e.extra["zalo_display_name"] = d;
+}
+
+}  // namespace
+
+webhooks::http_request api_get(std::string url, std::chrono::milliseconds timeout) {
+  webhooks::http_request req;
+  req.method = boost::beast::http::verb::get;
+  req.url = std::move(url);
+  req.connect_timeout = timeout;
+  req.read_timeout = timeout;
+  req.total_timeout = timeout;
+  req.body_limit = 1024 * 1024;
+  return req;
+}
+
+enrich_settings make_enrich_settings(const config::config& cfg) {
+  enrich_settings s;
+  s.tenant = cfg.tenant;
+  for (std::size_t i = 0; i < cfg.sources.size(); ++i) {
+    const auto& src = cfg.sources[i];
+    if (!src.enabled) continue;
+    const std::string path = "sources[" + std::to_string(i) + "].options";
+    if (src.channel == "zalo") {
+      if (auto o = zalo::parse_api_options(src.options, src.id, path)) s.zalo.emplace(src.id, std::move(*o));
+    } else if (src.channel == "facebook_messenger" || src.channel == "facebook_lead_ads") {
+      if (auto o = graph::parse_api_options(src.options, src.id, path)) s.facebook.emplace(src.id, std::move(*o));
+    }
+  }
+  return s;
+}
+
+enricher::enricher(asio::any_io_executor ex, store::redis_client& redis,
+                   std::shared_ptr<const enrich_settings> settings)
+    : ex_(std::move(ex)), redis_(redis), settings_(std::move(settings)) {
+  for (const auto& [id, api] : settings_->zalo) {
+    zalo::token_manager_options to;
+    to.tenant = settings_->tenant;
+    tokens_.emplace(id, std::make_unique<zalo::token_manager>(redis_, client_for(api.ca_file), api, to));
+  }
+}
+
+enricher::~enricher() = default;
+
+webhooks::http_client& enricher::client_for(const std::string& ca_file) {
+  auto& c = clients_[ca_file];
+  if (!c) {
+    webhooks::http_client_options o;
+    o.extra_ca_file = ca_file;
+    o.max_idle_per_origin = 4;
+    c = std::make_unique<webhooks::http_client>(ex_, o);
+  }
+  return *c;
+}
+
+zalo::token_manager* enricher::tokens(std::string_view source) {
+  auto it = tokens_.find(source);
+  return it == tokens_.end() ? nullptr : it->second.get();
+}
+
+awaitable<enrich_outcome> enricher::async_enrich(core::lead_event& e) {
+  auto marker = e.extra.find("needs_fetch");
+  if (marker == e.extra.end()) co_return enrich_outcome{};
+  enrich_outcome out;
+  if (marker->second == "zalo_profile") {
+    if (auto it = settings_->zalo.find(e.source); it != settings_->zalo.end()) out = co_await zalo_profile(e, it->second);
+  } else if (marker->second == "facebook_lead") {
+    if (auto it = settings_->facebook.find(e.source); it != settings_->facebook.end())
+      out = co_await facebook_lead(e, it->second);
+  }
+  // Markers nobody handles here (a Messenger profile) stay on the event for a later stage.
+  if (out.status == enrich_outcome::retry) ++stats_.retries;
+  if (out.status == enrich_outcome::failed) ++stats_.failures;
+  co_return out;
+}
+
+awaitable<enrich_outcome> enricher::zalo_profile(core::lead_event& e, const zalo::api_options& api) {
+  auto uid = e.contact.ids.find("zalo");
+  if (uid == e.contact.ids.end()) {
+    e.extra.erase("needs_fetch");
+    co_return enrich_outcome{};
+  }
+  auto& tokens = *tokens_.at(api.source);
+  auto& http = client_for(api.ca_file);
+  auto token = co_await tokens.async_access_token();
+  if (!token) co_return retry_with(token.error());
+  std::expected<zalo::profile, api_error> prof;
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    auto req = api_get(zalo::profile_url(api, uid->second), api.timeout);
+    req.headers.emplace_back("access_token", *token);
+    auto res = co_await http.async_request(std::move(req));
+    if (!res) co_return enrich_outcome{enrich_outcome::retry, "OA API: " + res.error().message};
+    prof = zalo::parse_profile_reply(res->status, res->body);
+    if (prof || prof.error().kind != failure::auth || attempt == 1) break;
+    // The token was refused (-216): renew it once, then ask again.
+    token = co_await tokens.async_renew(*token);
+    if (!token) co_return retry_with(token.error());
+  }
+  if (!prof) co_return outcome_of(prof.error());
+  apply_profile(*prof, e);
+  e.extra.erase("needs_fetch");
+  ++stats_.fetched;
+  co_return enrich_outcome{};
+}
+
+awaitable<enrich_outcome> enricher::facebook_lead(core::lead_event& e, const graph::api_options& api) {
+  auto lead = e.contact.ids.find("facebook_lead");
+  if (lead == e.contact.ids.end()) {
+    e.extra.erase("needs_fetch");
+    co_return enrich_outcome{};
+  }
+  auto req = api_get(graph::lead_url(api, lead->second), api.timeout);
+  // The token travels in a header, never in a URL that could end up in a log.
+  req.headers.emplace_back("Authorization", "Bearer " + api.page_token);
+  auto res = co_await client_for(api.ca_file).async_request(std::move(req));
+  if (!res) co_return enrich_outcome{enrich_outcome::retry, "Graph API: " + res.error().message};
+  auto j = graph::parse_reply(res->status, res->body);
+  if (!j) {
+    // A Page token comes from config and cannot be renewed here: an auth failure waits (the
+    // entry stays pending) until an operator replaces it.
+    if (j.error().kind == failure::auth)
+      spdlog::error("facebook source {}: the Page token was refused: {}", api.source, j.error().message);
+    co_return outcome_of(j.error());
+  }
+  if (!graph::apply_lead(*j, api, e)) co_return enrich_outcome{enrich_outcome::failed, "lead has no field_data"};
+  e.extra.erase("needs_fetch");
+  ++stats_.fetched;
+  co_return enrich_outcome{};
+}
+
+}  // namespace lg::channels

@@ -1,0 +1,154 @@
+// A fake Graph API for Lead Ads tests (reference/channels.md §2.2), over tests/support/
+// https_server.hpp (HTTPS on 127.0.0.1 port 0, the test certificate):
+//   GET /{leadgen_id}?fields=…                   the lead: id, created_time, form_id, field_data
+//   GET /{form_id}/leads?fields=…&filtering=[…]  the form's leads with time_created GREATER_THAN
+//                                                the filter's value, newest first, `page_size` per
+//                                                page, paging.next while more remain
+// The Page token must come as "Authorization: Bearer <token>" (else error 190 with HTTP 400, as
+// Graph answers an invalid token). Errors are {"error":{"message","type","code"}}. A test can
+// queue raw replies sent first, and reads every request target served. Header-only.
+#pragma once
+
+#include "support/fake_zalo_oa.hpp"  // parse_pairs, url_decode_component
+#include "support/https_server.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cctype>
+#include <ctime>
+#include <deque>
+#include <map>
+#include <mutex>
+#include <string>
+#include <vector>
+
+namespace lg::test {
+
+class fake_graph {
+ public:
+  struct lead {
+    std::string id;
+    std::string form_id;
+    std::int64_t created = 0;  // unix seconds
+    std::vector<std::pair<std::string, std::string>> fields;  // field_data name → value
+  };
+
+  explicit fake_graph(std::string page_token, std::size_t page_size = 100)
+      : token_(std::move(page_token)), page_size_(page_size),
+        server_([this](const served_request& r) { return handle(r); }) {}
+
+  std::string base_url() const { return server_.url("/v19.0"); }
+
+  void add_lead(lead l) {
+    std::lock_guard lock(mu_);
+    leads_[l.id] = std::move(l);
+  }
+  // Replies sent (in order) to the next requests whose target contains `match`.
+  void queue_reply(std::string match, scripted_reply r) {
+    std::lock_guard lock(mu_);
+    scripted_.emplace_back(std::move(match), std::move(r));
+  }
+  std::vector<std::string> targets() const {
+    std::lock_guard lock(mu_);
+    return targets_;
+  }
+  std::size_t requests() const { return server_.requests(); }
+
+  static std::string graph_time(std::int64_t unix_s) {
+    std::time_t t = static_cast<std::time_t>(unix_s);
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S+0000", &tm);
+    return buf;
+  }
+
+ private:
+  static scripted_reply json_reply(unsigned status, const nlohmann::json& j) {
+    return scripted_reply{status, {{"Content-Type", "application/json"}}, j.dump()};
+  }
+  static scripted_reply error_reply(unsigned status, int code, const std::string& message) {
+    return json_reply(status, {{"error", {{"message", message}, {"type", "OAuthException"}, {"code", code}}}});
+  }
+
+  nlohmann::json lead_json(const lead& l) const {
+    nlohmann::json fd = nlohmann::json::array();
+    for (const auto& [name, value] : l.fields) fd.push_back({{"name", name}, {"values", {value}}});
+    return {{"id", l.id}, {"created_time", graph_time(l.created)}, {"form_id", l.form_id}, {"field_data", fd}};
+  }
+
+  scripted_reply handle(const served_request& r) {
+    std::lock_guard lock(mu_);
+    targets_.push_back(r.target);
+    for (auto it = scripted_.begin(); it != scripted_.end(); ++it) {
+      if (r.target.find(it->first) != std::string::npos) {
+        auto out = it->second;
+        scripted_.erase(it);
+        return out;
+      }
+    }
+    if (std::string(r.headers[boost::beast::http::field::authorization]) != "Bearer " + token_)
+      return error_reply(400, 190, "Invalid OAuth access token.");
+    const auto q = r.target.find('?');
+    std::string path = r.target.substr(0, q);
+    auto params = parse_pairs(q == std::string::npos ? "" : std::string_view(r.target).substr(q + 1));
+    if (!path.starts_with("/v19.0/")) return error_reply(400, 2500, "Unknown path components");
+    path = path.substr(7);
+    if (path.ends_with("/leads")) return list(path.substr(0, path.size() - 6), params);
+    auto l = leads_.find(path);
+    if (l == leads_.end()) return error_reply(400, 100, "Object with ID '" + path + "' does not exist");
+    return json_reply(200, lead_json(l->second));
+  }
+
+  scripted_reply list(const std::string& form, std::map<std::string, std::string>& params) {
+    std::int64_t after = 0;
+    auto filter = nlohmann::json::parse(params["filtering"], nullptr, false);
+    if (filter.is_array()) {
+      for (const auto& f : filter)
+        if (f.value("field", "") == "time_created" && f.value("operator", "") == "GREATER_THAN")
+          after = f.at("value").get<std::int64_t>();
+    }
+    std::vector<const lead*> match;
+    for (const auto& [_, l] : leads_)
+      if (l.form_id == form && l.created > after) match.push_back(&l);
+    std::sort(match.begin(), match.end(), [](auto* a, auto* b) { return a->created > b->created; });
+    std::size_t offset = params.contains("after") ? std::stoul(params["after"]) : 0;
+    nlohmann::json data = nlohmann::json::array();
+    for (std::size_t i = offset; i < match.size() && i < offset + page_size_; ++i) data.push_back(lead_json(*match[i]));
+    nlohmann::json body{{"data", data}};
+    if (offset + page_size_ < match.size()) {
+      const std::string next_cursor = std::to_string(offset + page_size_);
+      // The next link repeats the filter (URL-encoded) and carries the page cursor.
+      body["paging"]["cursors"]["after"] = next_cursor;
+      body["paging"]["next"] = server_.url("/v19.0/" + form + "/leads?filtering=") + encode(params["filtering"]) +
+                               "&after=" + next_cursor;
+    }
+    return json_reply(200, body);
+  }
+
+  static std::string encode(const std::string& s) {
+    static constexpr char hex[] = "0123456789ABCDEF";
+    std::string out;
+    for (unsigned char c : s) {
+      if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+        out.push_back(static_cast<char>(c));
+      } else {
+        out += '%';
+        out += hex[c >> 4];
+        out += hex[c & 15];
+      }
+    }
+    return out;
+  }
+
+  mutable std::mutex mu_;
+  std::string token_;
+  std::size_t page_size_;
+  std::map<std::string, lead> leads_;
+  std::deque<std::pair<std::string, scripted_reply>> scripted_;
+  std::vector<std::string> targets_;
+  https_server server_;
+};
+
+}  // namespace lg::test

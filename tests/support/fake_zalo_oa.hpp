@@ -1,0 +1,183 @@
+// A fake Zalo OA Open API for tests (reference/channels.md §1.4), over tests/support/
+// https_server.hpp (HTTPS on 127.0.0.1 port 0, the test certificate):
+//   POST /v4/oa/access_token   form refresh_token, app_id, grant_type=refresh_token, header
+//                              secret_key; rotates: each refresh token works once, and a
+//                              refresh returns a new access token and a new refresh token
+//   GET  /v3.0/oa/user/detail  ?data={"user_id":…}, header access_token; profiles set by the test
+// Errors come as HTTP 200 with error != 0, as Zalo sends them: -216 for an unknown or expired
+// access token, -14014 for a used or unknown refresh token, -201 for an unknown user. A test can
+// expire the issued access tokens, queue raw replies to send first, and slow the refresh down.
+// Header-only.
+#pragma once
+
+#include "support/https_server.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <deque>
+#include <map>
+#include <mutex>
+#include <set>
+#include <string>
+
+namespace lg::test {
+
+inline std::string url_decode_component(std::string_view s) {
+  std::string out;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '+') {
+      out.push_back(' ');
+    } else if (s[i] == '%' && i + 2 < s.size()) {
+      out.push_back(static_cast<char>(std::stoi(std::string(s.substr(i + 1, 2)), nullptr, 16)));
+      i += 2;
+    } else {
+      out.push_back(s[i]);
+    }
+  }
+  return out;
+}
+
+// name → decoded value of a query string or form body.
+inline std::map<std::string, std::string> parse_pairs(std::string_view q) {
+  std::map<std::string, std::string> out;
+  while (!q.empty()) {
+    auto amp = q.find('&');
+    auto pair = q.substr(0, amp);
+    auto eq = pair.find('=');
+    out[url_decode_component(pair.substr(0, eq))] =
+        eq == std::string_view::npos ? "" : url_decode_component(pair.substr(eq + 1));
+    q = amp == std::string_view::npos ? std::string_view{} : q.substr(amp + 1);
+  }
+  return out;
+}
+
+class fake_zalo_oa {
+ public:
+  struct user {
+    std::string display_name;
+    std::string shared_name;
+    std::string shared_phone;
+  };
+
+  fake_zalo_oa(std::string app_id, std::string app_secret, std::string first_refresh_token)
+      : app_id_(std::move(app_id)), app_secret_(std::move(app_secret)),
+        server_([this](const served_request& r) { return handle(r); }) {
+    refresh_tokens_.insert(std::move(first_refresh_token));
+  }
+
+  std::string base_url() const { return server_.url(""); }
+  std::string oauth_url() const { return server_.url("/v4/oa/access_token"); }
+
+  void add_user(const std::string& id, user u) {
+    std::lock_guard lock(mu_);
+    users_[id] = std::move(u);
+  }
+  // Every access token issued so far stops working (as after 25 h).
+  void expire_access_tokens() {
+    std::lock_guard lock(mu_);
+    access_tokens_.clear();
+  }
+  // Raw replies sent (in order) to the next profile requests instead of the real answer.
+  void queue_profile_reply(scripted_reply r) {
+    std::lock_guard lock(mu_);
+    profile_replies_.push_back(std::move(r));
+  }
+  void queue_refresh_reply(scripted_reply r) {
+    std::lock_guard lock(mu_);
+    refresh_replies_.push_back(std::move(r));
+  }
+  void set_refresh_delay(std::chrono::milliseconds d) {
+    std::lock_guard lock(mu_);
+    refresh_delay_ = d;
+  }
+  int refreshes() const {  // successful rotations
+    std::lock_guard lock(mu_);
+    return refreshes_;
+  }
+  int refused_refreshes() const {
+    std::lock_guard lock(mu_);
+    return refused_refreshes_;
+  }
+  int profile_requests() const {
+    std::lock_guard lock(mu_);
+    return profile_requests_;
+  }
+  // The refresh token that works now (exactly one after the first rotation).
+  std::string current_refresh_token() const {
+    std::lock_guard lock(mu_);
+    return refresh_tokens_.empty() ? std::string() : *refresh_tokens_.begin();
+  }
+
+ private:
+  static scripted_reply json_reply(const nlohmann::json& j) {
+    return scripted_reply{200, {{"Content-Type", "application/json"}}, j.dump()};
+  }
+
+  scripted_reply handle(const served_request& r) {
+    std::lock_guard lock(mu_);
+    const auto q = r.target.find('?');
+    const std::string path = r.target.substr(0, q);
+    if (path == "/v4/oa/access_token" && r.method == boost::beast::http::verb::post) return refresh(r);
+    if (path == "/v3.0/oa/user/detail" && r.method == boost::beast::http::verb::get)
+      return detail(r, q == std::string::npos ? "" : r.target.substr(q + 1));
+    return scripted_reply{404, {}, "not found"};
+  }
+
+  scripted_reply refresh(const served_request& r) {
+    if (!refresh_replies_.empty()) {
+      auto out = refresh_replies_.front();
+      refresh_replies_.pop_front();
+      return out;
+    }
+    auto form = parse_pairs(r.body);
+    if (std::string(r.headers["secret_key"]) != app_secret_ || form["app_id"] != app_id_ ||
+        form["grant_type"] != "refresh_token") {
+      ++refused_refreshes_;
+      return json_reply({{"error", -14002}, {"error_name", "Invalid app or secret"}});
+    }
+    auto it = refresh_tokens_.find(form["refresh_token"]);
+    if (it == refresh_tokens_.end()) {
+      ++refused_refreshes_;
+      return json_reply({{"error", -14014}, {"error_name", "Invalid refresh token"}});
+    }
+    refresh_tokens_.erase(it);  // single use
+    ++refreshes_;
+    const std::string access = "oa-access-" + std::to_string(refreshes_);
+    const std::string next = "oa-refresh-" + std::to_string(refreshes_);
+    access_tokens_.insert(access);
+    refresh_tokens_.insert(next);
+    auto out = json_reply({{"access_token", access}, {"refresh_token", next}, {"expires_in", "90000"}});
+    out.delay = refresh_delay_;
+    return out;
+  }
+
+  scripted_reply detail(const served_request& r, std::string_view query) {
+    ++profile_requests_;
+    if (!profile_replies_.empty()) {
+      auto out = profile_replies_.front();
+      profile_replies_.pop_front();
+      return out;
+    }
+    if (!access_tokens_.contains(std::string(r.headers["access_token"])))
+      return json_reply({{"error", -216}, {"message", "Access token is invalid"}});
+    auto data = nlohmann::json::parse(parse_pairs(query)["data"], nullptr, false);
+    std::string uid = data.is_object() ? data.value("user_id", "") : "";
+    auto u = users_.find(uid);
+    if (u == users_.end()) return json_reply({{"error", -201}, {"message", "user_id is invalid"}});
+    nlohmann::json d{{"user_id", uid}, {"display_name", u->second.display_name}, {"user_is_follower", true}};
+    if (!u->second.shared_phone.empty())
+      d["shared_info"] = {{"name", u->second.shared_name}, {"phone", u->second.shared_phone}};
+    return json_reply({{"error", 0}, {"message", "Success"}, {"data", d}});
+  }
+
+  mutable std::mutex mu_;
+  std::string app_id_, app_secret_;
+  std::set<std::string> refresh_tokens_, access_tokens_;
+  std::map<std::string, user> users_;
+  std::deque<scripted_reply> profile_replies_, refresh_replies_;
+  std::chrono::milliseconds refresh_delay_{0};
+  int refreshes_ = 0, refused_refreshes_ = 0, profile_requests_ = 0;
+  https_server server_;  // last: stopped first, while the state above still exists
+};
+
+}  // namespace lg::test

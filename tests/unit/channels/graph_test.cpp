@@ -1,0 +1,85 @@
+// Graph API replies and the Lead Ads mapping (channels/graph.hpp): error classes, the leads
+// page with its paging link, field_data through the source's field_map then Lead Ads' names.
+#include "channels/graph.hpp"
+
+#include <gtest/gtest.h>
+
+namespace lg::channels::graph {
+namespace {
+
+api_options options(nlohmann::json extra = nlohmann::json::object()) {
+  extra["page_token"] = "t";
+  return *parse_api_options(extra, "fb", "sources[0].options");
+}
+
+TEST(GraphReplies, ErrorsAreClassified) {
+  struct row {
+    unsigned status;
+    const char* body;
+    failure kind;
+  };
+  for (const auto& r : {row{400, R"({"error":{"message":"Invalid OAuth access token.","code":190}})", failure::auth},
+                        row{400, R"({"error":{"message":"does not exist","code":100}})", failure::permanent},
+                        row{400, R"({"error":{"message":"User request limit reached","code":17}})", failure::transient},
+                        row{500, "oops", failure::transient},
+                        row{200, "cut", failure::transient}}) {
+    auto j = parse_reply(r.status, r.body);
+    ASSERT_FALSE(j.has_value()) << r.body;
+    EXPECT_EQ(j.error().kind, r.kind) << r.body;
+  }
+}
+
+TEST(GraphReplies, LeadsPageHasLeadsAndNext) {
+  auto p = parse_leads_page(200, R"({"data":[{"id":"1"},{"id":"2"}],"paging":{"next":"https://g.test/v19.0/5/leads?after=x"}})");
+  ASSERT_TRUE(p.has_value());
+  EXPECT_EQ(p->leads.size(), 2u);
+  EXPECT_EQ(p->next, "https://g.test/v19.0/5/leads?after=x");
+  auto last = parse_leads_page(200, R"({"data":[]})");
+  ASSERT_TRUE(last.has_value());
+  EXPECT_TRUE(last->next.empty());
+  EXPECT_FALSE(parse_leads_page(200, R"({"paging":{}})").has_value());
+}
+
+TEST(GraphLeads, FieldDataIsMappedByConfigThenLeadAdsNames) {
+  auto opt = options({{"field_map", {{"interest.program", {"khoa_hoc"}}, {"phone", {"so_dt"}}}}});
+  auto lead = nlohmann::json::parse(R"({"id":"900","created_time":"2024-05-29T10:00:00+0000","campaign_name":"ielts-t11",
+      "field_data":[{"name":"full_name","values":["trần văn minh"]},{"name":"so_dt","values":["0987 654 321"]},
+                    {"name":"email","values":["Minh@Example.com"]},{"name":"khoa_hoc","values":["IELTS"]},
+                    {"name":"ghi_chu","values":["gọi buổi tối"]}]})");
+  core::lead_event e;
+  ASSERT_TRUE(apply_lead(lead, opt, e));
+  EXPECT_EQ(e.contact.full_name, "Trần Văn Minh");
+  EXPECT_EQ(e.contact.family_name, "Trần");
+  EXPECT_EQ(e.contact.phones, std::vector<std::string>{"+84987654321"});
+  EXPECT_EQ(e.contact.emails, std::vector<std::string>{"minh@example.com"});
+  EXPECT_EQ(e.interest.at("program"), "IELTS");
+  EXPECT_EQ(e.extra.at("ghi_chu"), "gọi buổi tối");
+  EXPECT_EQ(e.campaign.utm.at("utm_campaign"), "ielts-t11");
+  EXPECT_EQ(e.occurred_at, "2024-05-29T10:00:00.000Z");
+  core::lead_event none;
+  EXPECT_FALSE(apply_lead(nlohmann::json::parse(R"({"id":"1"})"), opt, none));
+}
+
+TEST(GraphLeads, FirstAndLastNamesMakeAVietnameseFullName) {
+  auto lead = nlohmann::json::parse(R"({"id":"1","field_data":[{"name":"first_name","values":["Thị Lan"]},
+      {"name":"last_name","values":["Nguyễn"]},{"name":"phone_number","values":["+84912345678"]}]})");
+  core::lead_event e;
+  ASSERT_TRUE(apply_lead(lead, options(), e));
+  EXPECT_EQ(e.contact.full_name, "Nguyễn Thị Lan");
+  EXPECT_EQ(e.contact.given_name, "Thị Lan");
+}
+
+TEST(GraphRequests, LeadsUrlCarriesTheTimeFilter) {
+  auto opt = options({{"graph_base_url", "https://g.test/v19.0"}});
+  const auto url = leads_url(opt, "555", 1717000000);
+  EXPECT_TRUE(url.starts_with("https://g.test/v19.0/555/leads?fields=")) << url;
+  EXPECT_NE(url.find("&filtering=%5B%7B%22field%22%3A%22time_created%22%2C%22operator%22%3A%22GREATER_THAN%22%2C%22value%22%3A1717000000%7D%5D"),
+            std::string::npos)
+      << url;
+  EXPECT_EQ(url.find("access_token"), std::string::npos);
+  EXPECT_EQ(graph_time("2024-05-29T10:00:00+0000"), 1716976800);
+  EXPECT_EQ(graph_time("2024-05-29T17:00:00+0700"), 1716976800);
+}
+
+}  // namespace
+}  // namespace lg::channels::graph
