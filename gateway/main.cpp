@@ -3,6 +3,7 @@
 #include "config/config.hpp"
 #include "gateway/logging.hpp"
 #include "gateway/metrics.hpp"
+#include "gateway/poll_service.hpp"
 #include "gateway/routes.hpp"
 #include "gateway/server.hpp"
 #include "gateway/worker_pool.hpp"
@@ -71,6 +72,7 @@ int run_process_only(gateway::worker_pool& pool) {
 int serve(const std::string& path, unsigned threads, int port, const std::string& listen, roles want) {
   config::config cfg;
   store::redis_options redis;
+  std::shared_ptr<const channels::enrich_settings> enrich;  // Zalo OA / Graph API use
   try {
     cfg = config::load(path);
     if (const char* url = std::getenv("LEADGATE_REDIS_URL"); url && *url) cfg.redis.url = url;
@@ -82,6 +84,7 @@ int serve(const std::string& path, unsigned threads, int port, const std::string
     redis = *parsed;
     redis.connect_timeout = cfg.redis.connect_timeout;
     redis.command_timeout = cfg.redis.command_timeout;
+    enrich = std::make_shared<const channels::enrich_settings>(channels::make_enrich_settings(cfg));
   } catch (const config::config_error& e) {
     std::cerr << "leadgate: config error: " << e.what() << "\n";
     return 2;
@@ -97,7 +100,7 @@ int serve(const std::string& path, unsigned threads, int port, const std::string
     ao.store.tenant = cfg.tenant;
     stage = gateway::assign_stage::create(cfg.routing, cfg.teams, ao);
   }
-  gateway::worker_pool pool(redis, worker_options(cfg), workers, stage);
+  gateway::worker_pool pool(redis, worker_options(cfg), workers, stage, enrich);
   if (!want.http) {
     pool.start();
     std::cout << "processing lg:{" << cfg.tenant << "}:in with " << workers << " workers" << std::endl;
@@ -134,7 +137,12 @@ int serve(const std::string& path, unsigned threads, int port, const std::string
   if (workers > 0) std::cout << " (processing with " << workers << " workers)";
   std::cout << std::endl;
   pool.start();
+  gateway::lead_poller_options poll_opts;
+  poll_opts.max_stream_length = cfg.redis.max_inbound_length;
+  gateway::poll_service polls(redis, *enrich, poll_opts);
+  polls.start();
   srv.run();
+  polls.stop();
   pool.stop();
   gateway::logging::log(spdlog::level::info, "stopped");
   return 0;

@@ -244,6 +244,9 @@ awaitable<bool> process_worker::handle_one(const entry& e, std::string& done_mar
   }
   if (!parse_error.empty()) co_return co_await quarantine(e, parse_error);
   if (out.event.event_id.empty()) co_return co_await quarantine(e, "event_id is missing");
+  if (opts_.enrich && out.event.extra.contains("needs_fetch")) {
+    if (auto verdict = co_await enrich(e, out.event)) co_return *verdict;
+  }
 
   auto res = co_await store::async_resolve(*redis_, out.event, opts_.resolve);
   if (!res) {
@@ -293,6 +296,57 @@ awaitable<bool> process_worker::quarantine(const entry& e, const std::string& re
   ++stats_.quarantined;
   spdlog::warn("process worker: entry {} quarantined: {}", e.id, reason);
   co_return true;
+}
+
+awaitable<std::optional<bool>> process_worker::enrich(const entry& e, core::lead_event& event) {
+  const std::string key = store::keys::prefix(opts_.tenant) + "enrich:" + event.event_id;
+  std::vector<std::string> get{"GET", key};
+  auto state = co_await redis_->async_exec(std::move(get));
+  if (!state) {
+    ++stats_.errors;
+    co_return false;
+  }
+  // "<attempts>:<next due, epoch ms>"
+  long long tries = 0;
+  long long due_ms = 0;
+  if (const auto& v = state->str; !v.empty()) {
+    const auto colon = v.find(':');
+    std::from_chars(v.data(), v.data() + (colon == std::string::npos ? v.size() : colon), tries);
+    if (colon != std::string::npos) std::from_chars(v.data() + colon + 1, v.data() + v.size(), due_ms);
+  }
+  const long long now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                               std::chrono::system_clock::now().time_since_epoch()).count();
+  if (due_ms > now_ms) co_return false;  // backing off: stays pending, claimed again later
+
+  channels::enrich_outcome out;
+  try {
+    out = co_await opts_.enrich(event);
+  } catch (const std::exception& ex) {
+    out = channels::enrich_outcome{channels::enrich_outcome::retry, ex.what()};
+  }
+  if (out.status == channels::enrich_outcome::done) {
+    ++stats_.enriched;
+    if (tries > 0) {
+      std::vector<std::string> del{"DEL", key};
+      co_await redis_->async_exec(std::move(del));
+    }
+    co_return std::nullopt;
+  }
+  if (out.status == channels::enrich_outcome::failed) {
+    ++stats_.enrich_failures;
+    co_return co_await quarantine(e, "enrichment failed: " + out.reason);
+  }
+  ++stats_.enrich_retries;
+  ++tries;
+  auto delay = opts_.enrich_backoff;
+  for (long long i = 1; i < tries && delay < opts_.enrich_backoff_max; ++i) delay *= 2;
+  delay = std::min(delay, opts_.enrich_backoff_max);
+  std::vector<std::string> set{"SET", key, std::to_string(tries) + ":" + std::to_string(now_ms + delay.count()),
+                               "EX", std::to_string(7 * 24 * 3600)};
+  co_await redis_->async_exec(std::move(set));
+  spdlog::warn("process worker: enrichment of {} failed (attempt {}), retried in {} ms or later: {}", e.id, tries,
+               delay.count(), out.reason);
+  co_return false;
 }
 
 awaitable<void> process_worker::trim() {

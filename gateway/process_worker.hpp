@@ -13,6 +13,7 @@
 // A worker needs its own redis_client: XREADGROUP BLOCK holds the connection while it waits.
 #pragma once
 
+#include "channels/enricher.hpp"
 #include "core/asio.hpp"
 #include "core/error.hpp"
 #include "core/lead_event.hpp"
@@ -24,6 +25,7 @@
 #include <cstdint>
 #include <expected>
 #include <functional>
+#include <optional>
 #include <memory>
 #include <string>
 #include <utility>
@@ -49,6 +51,12 @@ using processed_handler = std::function<void(const processed_event&)>;
 using route_stage =
     std::function<awaitable<std::expected<void, core::error>>(const processed_event&)>;
 
+// Enrichment (channels/enricher.hpp), called before resolve for an event marked
+// extra.needs_fetch; it completes the event in place. On `retry` the entry stays pending and is
+// tried again when claimed after claim_idle, no sooner than its backoff (attempts and the next
+// due time live in lg:{t}:enrich:<event id>); on `failed` it is quarantined with the reason.
+using enrich_stage = std::function<awaitable<channels::enrich_outcome>(core::lead_event&)>;
+
 struct process_worker_options {
   std::string tenant = "default";
   std::string group = "process";
@@ -65,6 +73,9 @@ struct process_worker_options {
   std::string default_team;                        // routing pass-through
   store::resolve_options resolve;                  // tenant/default_team are set from above
   route_stage route;  // empty: pass-through (the resolved team stands)
+  enrich_stage enrich;  // empty: events resolve as accepted
+  std::chrono::milliseconds enrich_backoff{1000};       // after the first failed fetch; doubles
+  std::chrono::milliseconds enrich_backoff_max{300000};
 };
 
 
@@ -77,6 +88,9 @@ struct process_worker_stats {
   std::atomic<std::uint64_t> routed{0};       // route stage returned success
   std::atomic<std::uint64_t> route_failures{0};  // route failed or threw (entry left pending)
   std::atomic<std::uint64_t> trimmed{0};
+  std::atomic<std::uint64_t> enriched{0};         // completed from a provider API
+  std::atomic<std::uint64_t> enrich_retries{0};   // fetch failed, entry left pending
+  std::atomic<std::uint64_t> enrich_failures{0};  // fetch can never succeed: quarantined
 };
 
 // One entry of lg:{t}:in as read by XREADGROUP / XAUTOCLAIM.
@@ -118,6 +132,8 @@ class process_worker : public std::enable_shared_from_this<process_worker> {
   awaitable<void> handle_batch(std::vector<entry> entries);
   awaitable<bool> handle_one(const entry& e, std::string& done_marker);
   awaitable<bool> quarantine(const entry& e, const std::string& reason);
+  // nullopt: go on and resolve; else the entry's ack verdict.
+  awaitable<std::optional<bool>> enrich(const entry& e, core::lead_event& event);
   awaitable<void> trim();
   awaitable<void> pause(std::chrono::milliseconds d);
 

@@ -42,8 +42,9 @@ bool seed_teams(const store::redis_options& redis, assign_stage& stage, std::chr
 }  // namespace
 
 worker_pool::worker_pool(store::redis_options redis, process_worker_options opts, unsigned workers,
-                         std::shared_ptr<assign_stage> stage)
-    : redis_(std::move(redis)), opts_(std::move(opts)), stage_(std::move(stage)) {
+                         std::shared_ptr<assign_stage> stage,
+                         std::shared_ptr<const channels::enrich_settings> enrich)
+    : redis_(std::move(redis)), opts_(std::move(opts)), stage_(std::move(stage)), enrich_(std::move(enrich)) {
   // The BLOCK wait must end before the command timeout, or every idle wait is an "error".
   if (opts_.block >= redis_.command_timeout) opts_.block = redis_.command_timeout / 2;
   for (unsigned i = 0; i < workers; ++i) slots_.push_back(std::make_unique<slot>());
@@ -60,6 +61,10 @@ void worker_pool::start() {
     auto opts = opts_;
     opts.consumer.clear();
     if (stage_) opts.route = stage_->route(s->client);
+    if (enrich_ && !enrich_->empty()) {
+      s->enricher = std::make_unique<channels::enricher>(s->ioc.get_executor(), *s->client, enrich_);
+      opts.enrich = [e = s->enricher.get()](core::lead_event& ev) { return e->async_enrich(ev); };
+    }
     s->worker = process_worker::create(s->client, std::move(opts));
     s->client->start();
     s->worker->start();

@@ -8,6 +8,7 @@
 // round-robin positions kept), and the first worker's connection runs the SLA sweep timer.
 #pragma once
 
+#include "channels/enricher.hpp"
 #include "gateway/assign_stage.hpp"
 #include "gateway/process_worker.hpp"
 #include "store/redis_client.hpp"
@@ -24,8 +25,10 @@ class worker_pool {
  public:
   // `opts.consumer` is ignored: each worker gets "<hostname>:<pid>:<n>".
   // `stage` may be null: leads keep the team resolution gave them (no assignment).
+  // `enrich` may be null or empty: events marked needs_fetch resolve as accepted.
   worker_pool(store::redis_options redis, process_worker_options opts, unsigned workers,
-              std::shared_ptr<assign_stage> stage = nullptr);
+              std::shared_ptr<assign_stage> stage = nullptr,
+              std::shared_ptr<const channels::enrich_settings> enrich = nullptr);
   ~worker_pool();
   worker_pool(const worker_pool&) = delete;
   worker_pool& operator=(const worker_pool&) = delete;
@@ -43,12 +46,14 @@ class worker_pool {
   struct slot {
     asio::io_context ioc;
     std::shared_ptr<store::redis_client> client;
+    std::unique_ptr<channels::enricher> enricher;  // its HTTP clients live on ioc
     std::shared_ptr<process_worker> worker;
     std::thread thread;
   };
   store::redis_options redis_;
   process_worker_options opts_;
   std::shared_ptr<assign_stage> stage_;
+  std::shared_ptr<const channels::enrich_settings> enrich_;
   std::vector<std::unique_ptr<slot>> slots_;
   bool started_ = false;
 };

@@ -73,7 +73,8 @@ options parse_options(const nlohmann::json& j, const std::string& path) {
   if (!j.is_object()) throw config::config_error(path + ": must be an object");
   for (const auto& [k, _] : j.items()) {
     if (k != "app_secret" && k != "verify_token" && k != "page_ids" && k != "page_token" &&
-        k != "field_map") {
+        k != "field_map" && k != "graph_base_url" && k != "lead_forms" && k != "poll_interval_s" &&
+        k != "poll_lookback_s" && k != "ca_file" && k != "api_timeout_ms") {
       throw config::config_error(path + "." + k + ": unknown option of a facebook source");
     }
   }

@@ -115,6 +115,11 @@ struct walker {
       e.message = text(member(message, "text"));
       if (auto qr = text(member(member(message, "quick_reply"), "payload"), 1000); !qr.empty()) {
         e.extra["fb_quick_reply"] = qr;
+        // Messenger's phone quick reply (content_type user_phone_number) answers with the
+        // number the person chose to share, in international form: an identity like a form's.
+        if (qr.starts_with('+')) {
+          if (auto phone = core::normalize_phone(qr)) e.contact.phones.push_back(*phone);
+        }
       }
       if (e.message.empty()) {
         const json* atts = member(message, "attachments");

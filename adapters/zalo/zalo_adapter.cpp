@@ -54,7 +54,8 @@ options parse_options(const nlohmann::json& j, const std::string& path) {
   if (!j.is_object()) throw config::config_error(path + ": must be an object");
   for (const auto& [k, _] : j.items()) {
     if (k != "app_id" && k != "oa_id" && k != "oa_secret_key" && k != "replay_window_s" &&
-        k != "app_secret" && k != "refresh_token") {
+        k != "app_secret" && k != "refresh_token" && k != "oa_base_url" && k != "oauth_url" && k != "ca_file" &&
+        k != "api_timeout_ms") {
       throw config::config_error(path + "." + k + ": unknown option of a zalo source");
     }
   }

@@ -15,6 +15,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdlib>
+#include <functional>
 #include <future>
 #include <map>
 #include <mutex>
@@ -158,9 +159,13 @@ inline std::vector<std::string> xadd_command(const std::string& tenant, const co
 // A worker on its own io_context thread with its own connection.
 class worker_thread {
  public:
-  explicit worker_thread(gateway::process_worker_options opts, gateway::processed_handler h = {}) {
+  // `prepare` may add stages that need the worker's io_context or connection (an enricher).
+  using prepare_fn = std::function<void(asio::io_context&, store::redis_client&, gateway::process_worker_options&)>;
+  explicit worker_thread(gateway::process_worker_options opts, gateway::processed_handler h = {},
+                         prepare_fn prepare = {}) {
     client_ = store::redis_client::create(ioc_, test_redis_options());
     client_->start();
+    if (prepare) prepare(ioc_, *client_, opts);
     worker_ = gateway::process_worker::create(client_, std::move(opts), std::move(h));
     worker_->start();
     thread_ = std::thread([this] { ioc_.run(); });

@@ -47,6 +47,23 @@ TEST(FacebookParse, BatchOfEntriesAndMessagingItems) {
   EXPECT_EQ(q.extra.at("fb_quick_reply"), "HELLO");
 }
 
+TEST(FacebookParse, PhoneQuickReplySharesThePhoneOtherPayloadsDoNot) {
+  auto body = [](const std::string& payload) {
+    return R"({"object":"page","entry":[{"id":"1048","messaging":[{"sender":{"id":"6543"},"recipient":{"id":"1048"},)"
+           R"("timestamp":1717000000000,"message":{"mid":"m_q","text":"x","quick_reply":{"payload":")" +
+           payload + R"("}}}]}]})";
+  };
+  auto phone = parse(body("+84912345678"), ctx);
+  ASSERT_EQ(phone.events.size(), 1u);
+  EXPECT_EQ(phone.events[0].contact.phones, std::vector<std::string>{"+84912345678"});
+  EXPECT_EQ(phone.events[0].extra.at("fb_quick_reply"), "+84912345678");
+  for (const char* p : {"0912345678", "TRIAL_SIGNUP", "+12"}) {
+    auto other = parse(body(p), ctx);
+    ASSERT_EQ(other.events.size(), 1u) << p;
+    EXPECT_TRUE(other.events[0].contact.phones.empty()) << p;
+  }
+}
+
 TEST(FacebookParse, PostbackWithoutMidIsKeyedByPsidAndTime) {
   auto out = parse_fixture("postback_no_mid.json");
   ASSERT_EQ(out.events.size(), 1u);

@@ -1,0 +1,200 @@
+// Enrichment behind the stream, against real Redis and the fake OA / Graph APIs: the processing
+// worker completes a Zalo touch that carries only a user id from the OA profile (after renewing
+// a token the API refuses), fetches a Lead Ads lead's field_data before resolving it (after a
+// 500), retries an error-in-200 rate limit, and quarantines a lookup the API says can never
+// succeed. Entries are acknowledged only after their effects are written.
+#include "adapters/facebook/facebook.hpp"
+#include "adapters/zalo/zalo.hpp"
+#include "channels/enricher.hpp"
+#include "store/tokens.hpp"
+#include "support/fake_graph.hpp"
+#include "support/fake_zalo_oa.hpp"
+#include "identity_harness.hpp"
+#include "test_redis.hpp"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <sstream>
+
+namespace lg::test {
+namespace {
+
+const std::string uid = "5120394857102938475";  // the sender of hooks/zalo_send_text.json
+const std::string oa_id = "4410293847561029384";
+const std::string leadgen_id = "900100200300";   // hooks/facebook_leadgen.json
+
+std::string fixture(const std::string& name) {
+  std::ifstream f(std::string(LG_FIXTURES_DIR) + "/hooks/" + name, std::ios::binary);
+  std::ostringstream s;
+  s << f.rdbuf();
+  return s.str();
+}
+
+core::lead_event zalo_touch() {
+  adapters::zalo::parse_context ctx{"zalo-main", "2026-11-23T03:00:00.000Z", ""};
+  auto out = adapters::zalo::parse(fixture("zalo_send_text.json"), ctx);
+  EXPECT_EQ(out.events.size(), 1u);
+  auto e = out.events.at(0);
+  e.lead_id = "ld_zalo_touch";
+  return e;
+}
+
+core::lead_event leadgen_change() {
+  adapters::facebook::parse_context ctx{"fb-page", "2026-11-23T03:00:00.000Z", {}};
+  auto out = adapters::facebook::parse(fixture("facebook_leadgen.json"), ctx);
+  EXPECT_EQ(out.events.size(), 1u);
+  auto e = out.events.at(0);
+  e.lead_id = "ld_leadgen";
+  return e;
+}
+
+struct enrich_fixture {
+  std::string tenant = unique_tenant("enrich");
+  fake_zalo_oa oa{"4102938475610293847", "oa-app-secret", "oa-refresh-seed"};
+  fake_graph graph{"page-token-1"};
+  std::shared_ptr<channels::enrich_settings> settings = std::make_shared<channels::enrich_settings>();
+  blocking_redis redis;
+
+  enrich_fixture() {
+    settings->tenant = tenant;
+    channels::zalo::api_options z;
+    z.source = "zalo-main";
+    z.app_id = "4102938475610293847";
+    z.app_secret = "oa-app-secret";
+    z.seed_refresh_token = "oa-refresh-seed";
+    z.oa_base_url = oa.base_url();
+    z.oauth_url = oa.oauth_url();
+    z.ca_file = test_ca_file();
+    z.timeout = std::chrono::milliseconds(5000);
+    settings->zalo.emplace(z.source, z);
+    auto g = channels::graph::parse_api_options(
+        nlohmann::json{{"page_token", "page-token-1"}, {"graph_base_url", graph.base_url()}, {"ca_file", test_ca_file()}},
+        "fb-page", "sources[1].options");
+    settings->facebook.emplace("fb-page", *g);
+  }
+
+  gateway::process_worker_options options() const {
+    auto o = test_worker_options(tenant);
+    o.claim_idle = std::chrono::milliseconds(200);
+    o.claim_interval = std::chrono::milliseconds(100);
+    o.enrich_backoff = std::chrono::milliseconds(50);
+    return o;
+  }
+
+  worker_thread::prepare_fn prepare() const {
+    return [s = settings](asio::io_context& ioc, store::redis_client& c, gateway::process_worker_options& o) {
+      auto en = std::make_shared<channels::enricher>(ioc.get_executor(), c, s);
+      o.enrich = [en](core::lead_event& e) { return en->async_enrich(e); };
+    };
+  }
+
+  void push(const core::lead_event& e) { redis.exec(xadd_command(tenant, e)); }
+
+  std::vector<nlohmann::json> quarantine() {
+    std::vector<nlohmann::json> out;
+    for (const auto& entry : redis.exec({"XRANGE", store::keys::quarantine(tenant), "-", "+"}).elements) {
+      nlohmann::json j;
+      const auto& f = entry.elements.at(1).elements;
+      for (std::size_t i = 0; i + 1 < f.size(); i += 2) j[f[i].str] = f[i + 1].str;
+      out.push_back(j);
+    }
+    return out;
+  }
+};
+
+TEST(Enrich, ZaloTouchGetsTheSharedPhoneAfterTheRefusedTokenIsRenewed) {
+  enrich_fixture fx;
+  fx.oa.add_user(uid, {"Hà Phạm", "Phạm Thu Hà", "84912000111"});
+  // A token the API no longer accepts is still within its stored lifetime: the first call is
+  // refused with -216, the manager refreshes once, and the second call succeeds.
+  const auto far = std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                      std::chrono::system_clock::now().time_since_epoch()).count() + 3'600'000);
+  fx.redis.exec({"HSET", store::token_key(fx.tenant, "zalo:zalo-main"), "access_token", "revoked-access",
+                 "expires_at_ms", far, "refresh_token", "oa-refresh-seed"});
+  fx.push(zalo_touch());
+  {
+    worker_thread w(fx.options(), {}, fx.prepare());
+    ASSERT_TRUE(wait_until([&] { return drained(fx.redis, fx.tenant); }, std::chrono::seconds(15)));
+    EXPECT_EQ(w.stats().enriched.load(), 1u);
+    EXPECT_EQ(w.stats().processed.load(), 1u);
+  }
+  const auto by_phone = fx.redis.find_contact(fx.tenant, "phone:+84912000111");
+  ASSERT_FALSE(by_phone.empty()) << "the shared phone did not reach the contact";
+  EXPECT_EQ(by_phone, fx.redis.find_contact(fx.tenant, "zalo:" + oa_id + ":" + uid));
+  auto name = fx.redis.exec({"HGET", store::keys::prefix(fx.tenant) + "c:" + by_phone, "n"});
+  EXPECT_EQ(name.str, "Phạm Thu Hà");
+  EXPECT_EQ(fx.oa.refreshes(), 1);
+  EXPECT_EQ(fx.oa.profile_requests(), 2);
+  EXPECT_EQ(fx.redis.exec({"HGET", store::token_key(fx.tenant, "zalo:zalo-main"), "refresh_token"}).str,
+            "oa-refresh-1");
+}
+
+TEST(Enrich, ZaloRateLimitInA200IsRetriedAndAnUnknownUserIsQuarantined) {
+  enrich_fixture fx;
+  fx.oa.add_user(uid, {"Hà Phạm", "", ""});
+  fx.oa.queue_profile_reply({200, {{"Content-Type", "application/json"}}, R"({"error":-32,"message":"Exceed rate limit"})"});
+  auto known = zalo_touch();
+  auto unknown = zalo_touch();
+  unknown.event_id = "zalo:msg:unknown-user-1";
+  unknown.contact.ids["zalo"] = "7000000000000000001";
+  fx.push(known);
+  fx.push(unknown);
+  {
+    worker_thread w(fx.options(), {}, fx.prepare());
+    ASSERT_TRUE(wait_until([&] { return drained(fx.redis, fx.tenant); }, std::chrono::seconds(15)));
+    EXPECT_GE(w.stats().enrich_retries.load(), 1u);
+    EXPECT_EQ(w.stats().enrich_failures.load(), 1u);
+    EXPECT_EQ(w.stats().processed.load(), 1u);
+  }
+  const auto contact = fx.redis.find_contact(fx.tenant, "zalo:" + oa_id + ":" + uid);
+  ASSERT_FALSE(contact.empty());
+  EXPECT_EQ(fx.redis.exec({"HGET", store::keys::prefix(fx.tenant) + "c:" + contact, "n"}).str, "Hà Phạm");
+  EXPECT_TRUE(fx.redis.find_contact(fx.tenant, "zalo:" + oa_id + ":7000000000000000001").empty());
+  auto q = fx.quarantine();
+  ASSERT_EQ(q.size(), 1u);
+  EXPECT_EQ(q[0]["stage"], "process");
+  EXPECT_NE(q[0]["reason"].get<std::string>().find("-201"), std::string::npos) << q[0].dump();
+  EXPECT_NE(q[0]["raw.lead"].get<std::string>().find("unknown-user-1"), std::string::npos);
+}
+
+TEST(Enrich, LeadAdsLeadIsFetchedAfterA500AndResolvedWithItsFields) {
+  enrich_fixture fx;
+  fx.graph.add_lead({leadgen_id, "555000111", 1731000100,
+                     {{"full_name", "Trần Văn Minh"}, {"phone_number", "+84987654321"}, {"email", "minh@example.com"},
+                      {"city", "Đà Nẵng"}}});
+  fx.graph.queue_reply("/" + leadgen_id + "?", {500, {}, "upstream error"});
+  fx.push(leadgen_change());
+  {
+    worker_thread w(fx.options(), {}, fx.prepare());
+    ASSERT_TRUE(wait_until([&] { return drained(fx.redis, fx.tenant); }, std::chrono::seconds(15)));
+    EXPECT_EQ(w.stats().enrich_retries.load(), 1u);
+    EXPECT_EQ(w.stats().enriched.load(), 1u);
+  }
+  EXPECT_EQ(fx.graph.requests(), 2u);
+  const auto contact = fx.redis.find_contact(fx.tenant, "phone:+84987654321");
+  ASSERT_FALSE(contact.empty());
+  EXPECT_EQ(contact, fx.redis.find_contact(fx.tenant, "fblead:" + leadgen_id));
+  EXPECT_EQ(contact, fx.redis.find_contact(fx.tenant, "email:minh@example.com"));
+  EXPECT_EQ(fx.redis.exec({"HGET", store::keys::prefix(fx.tenant) + "c:" + contact, "n"}).str, "Trần Văn Minh");
+  // The request carried the Page token in a header, not in the URL.
+  for (const auto& t : fx.graph.targets()) EXPECT_EQ(t.find("page-token-1"), std::string::npos) << t;
+  EXPECT_TRUE(fx.quarantine().empty());
+}
+
+TEST(Enrich, LeadTheGraphDoesNotKnowIsQuarantined) {
+  enrich_fixture fx;  // no lead added: Graph answers error 100
+  fx.push(leadgen_change());
+  {
+    worker_thread w(fx.options(), {}, fx.prepare());
+    ASSERT_TRUE(wait_until([&] { return drained(fx.redis, fx.tenant); }, std::chrono::seconds(15)));
+    EXPECT_EQ(w.stats().enrich_failures.load(), 1u);
+  }
+  auto q = fx.quarantine();
+  ASSERT_EQ(q.size(), 1u);
+  EXPECT_NE(q[0]["reason"].get<std::string>().find("does not exist"), std::string::npos) << q[0].dump();
+  EXPECT_TRUE(fx.redis.find_contact(fx.tenant, "fblead:" + leadgen_id).empty());
+}
+
+}  // namespace
+}  // namespace lg::test
