@@ -117,11 +117,16 @@ void read_admin(const json& j, json_reader& r, admin_config& out) {
 
 void read_processing(const json& j, json_reader& r, processing_config& out) {
   constexpr std::string_view p = "processing";
-  if (!r.object(j, p, {"workers", "batch", "claim_idle_ms", "channel_priority"})) return;
+  if (!r.object(j, p, {"workers", "batch", "claim_idle_ms", "channel_priority", "outbox_limit", "delivery_lanes",
+                       "delivery_lease_ms"}))
+    return;
   r.unsigned_value(j, p, "workers", out.workers, 0, 64);
   r.unsigned_value(j, p, "batch", out.batch, 1, 10000);
   r.millis(j, p, "claim_idle_ms", out.claim_idle, 1000, 24 * 3'600'000);
   r.string_array(j, p, "channel_priority", out.channel_priority, 32, 64);
+  r.unsigned_value(j, p, "outbox_limit", out.outbox_limit, 1000, 100'000'000);
+  r.unsigned_value(j, p, "delivery_lanes", out.delivery_lanes, 1, 64);
+  r.millis(j, p, "delivery_lease_ms", out.delivery_lease, 1000, 600'000);
 }
 
 }  // namespace lg::config::detail

@@ -91,6 +91,13 @@ struct processing_config {
   std::chrono::milliseconds claim_idle{30000};       // pending this long: its consumer is dead
   // Scalar contact fields keep the first value unless a channel earlier in this list brings one.
   std::vector<std::string> channel_priority{"facebook_lead_ads", "web_form", "landing_page", "api", "import"};
+  // Outbox entries not yet copied to destinations; past it new changes are refused (retried).
+  std::size_t outbox_limit = 1'000'000;
+  // Deliveries in flight per destination, in lanes by contact (each contact's order holds).
+  std::size_t delivery_lanes = 8;
+  // The lease that lets one process deliver a destination (and run the fan-out) at a time;
+  // after a crash another process takes over once it runs out.
+  std::chrono::milliseconds delivery_lease{10000};
 };
 
 // One outbound destination (issue "Sync to the core CRM"). Only type "webhook" exists so far;

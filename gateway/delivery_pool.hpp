@@ -3,9 +3,19 @@
 // enabled destination (sharing a second connection; each with its own connector and HTTP
 // pool, so one destination that is down never slows another). Built from config; stop() is
 // bounded, and what was in flight stays in Redis for the next start.
+//
+// Several processes may run it against one Redis: each destination, and the fan-out, works
+// only while this process holds its lease (store/lease.hpp, lg:{t}:lease:dst:<d> and
+// lg:{t}:lease:fanout, TTL processing.delivery_lease_ms). So one process delivers a given
+// destination at a time — its order per contact and no double delivery hold — and when that
+// process dies another takes over once the lease runs out. Destinations spread over the
+// processes as their leases fall.
 #pragma once
 
 #include "config/config.hpp"
+#include "gateway/delivery_sampler.hpp"
+#include "gateway/metrics.hpp"
+#include "store/lease.hpp"
 #include "store/redis_client.hpp"
 #include "webhooks/delivery.hpp"
 #include "webhooks/outbox_fanout.hpp"
@@ -19,6 +29,7 @@ namespace lg::gateway {
 
 struct delivery_pool_options {
   std::chrono::milliseconds idle_poll{50};
+  std::string lease_token;  // empty: store::lease_token() (unique per process start)
   std::string extra_ca_file;  // trusted besides the system store (tests, private CAs)
 };
 
@@ -38,12 +49,19 @@ class delivery_pool {
   // The worker of destination `id`, or null (tests, metrics).
   const webhooks::destination_worker* worker(std::string_view id) const;
   const webhooks::fanout_stats& fanout_stats() const { return fanout_->stats(); }
+  // Whether this process holds the lease of destination `id` ("" : the fan-out's).
+  bool holds(std::string_view id) const;
+  // What /metrics shows (metrics::set_delivery_source); safe from any thread.
+  metrics::delivery_report report() const;
 
  private:
   asio::io_context ioc_;
   std::shared_ptr<store::redis_client> fan_redis_, work_redis_;
   std::shared_ptr<webhooks::outbox_fanout> fanout_;
   std::vector<std::shared_ptr<webhooks::destination_worker>> workers_;
+  std::shared_ptr<store::lease> fanout_lease_;
+  std::vector<std::shared_ptr<store::lease>> leases_;  // leases_[i] is workers_[i]'s
+  std::shared_ptr<delivery_sampler> sampler_;            // sampler_->at(i) is workers_[i]'s
   std::thread thread_;
   bool started_ = false;
 };

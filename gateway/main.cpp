@@ -1,6 +1,7 @@
 // leadgate: `serve`, `check-config` and `version`. Startup errors name the config path and
 // exit 2; check-config prints every problem as "path: reason" and exits 1.
 #include "config/config.hpp"
+#include "gateway/delivery_pool.hpp"
 #include "gateway/logging.hpp"
 #include "gateway/metrics.hpp"
 #include "gateway/poll_service.hpp"
@@ -57,14 +58,18 @@ gateway::process_worker_options worker_options(const config::config& cfg) {
   o.claim_idle = cfg.processing.claim_idle;
   o.default_team = cfg.routing.default_team;
   o.resolve.policy.channel_priority = cfg.processing.channel_priority;
+  o.resolve.outbox_limit = cfg.processing.outbox_limit;
   return o;
 }
 
-// The process role alone: workers until SIGTERM/SIGINT.
-int run_process_only(gateway::worker_pool& pool) {
+// The process role alone: workers and delivery until SIGTERM/SIGINT.
+int run_process_only(gateway::worker_pool& pool, gateway::delivery_pool& delivery) {
   asio::io_context ioc;
   asio::signal_set signals(ioc, SIGINT, SIGTERM);
-  signals.async_wait([&](const boost::system::error_code&, int) { pool.stop(); });
+  signals.async_wait([&](const boost::system::error_code&, int) {
+    pool.stop();
+    delivery.stop();
+  });
   ioc.run();
   return 0;
 }
@@ -98,16 +103,29 @@ int serve(const std::string& path, unsigned threads, int port, const std::string
     gateway::assign_stage_options ao;
     ao.time_zone = cfg.time_zone;
     ao.store.tenant = cfg.tenant;
+    ao.store.outbox_max_length = cfg.processing.outbox_limit;
     stage = gateway::assign_stage::create(cfg.routing, cfg.teams, ao);
   }
   gateway::worker_pool pool(redis, worker_options(cfg), workers, stage, enrich);
+  // Delivery (the outbox fan-out and one worker per destination) runs with the process role:
+  // leases in Redis keep each destination to one process at a time (delivery_pool.hpp).
+  std::unique_ptr<gateway::delivery_pool> delivery;
+  try {
+    if (want.process) delivery = std::make_unique<gateway::delivery_pool>(cfg, redis);
+  } catch (const config::config_error& e) {
+    std::cerr << "leadgate: config error: " << e.what() << "\n";
+    return 2;
+  }
   if (!want.http) {
     pool.start();
-    std::cout << "processing lg:{" << cfg.tenant << "}:in with " << workers << " workers" << std::endl;
-    return run_process_only(pool);
+    delivery->start();
+    std::cout << "processing lg:{" << cfg.tenant << "}:in with " << workers << " workers, delivering to "
+              << delivery->destinations() << " destinations" << std::endl;
+    return run_process_only(pool, *delivery);
   }
 
   gateway::metrics stats;
+  if (delivery) stats.set_delivery_source([&delivery] { return delivery->report(); });
   std::optional<gateway::router> routes;
   try {
     routes.emplace(gateway::build_router(cfg, stats));
@@ -137,6 +155,7 @@ int serve(const std::string& path, unsigned threads, int port, const std::string
   if (workers > 0) std::cout << " (processing with " << workers << " workers)";
   std::cout << std::endl;
   pool.start();
+  if (delivery) delivery->start();
   gateway::lead_poller_options poll_opts;
   poll_opts.max_stream_length = cfg.redis.max_inbound_length;
   gateway::poll_service polls(redis, *enrich, poll_opts);
@@ -144,6 +163,7 @@ int serve(const std::string& path, unsigned threads, int port, const std::string
   srv.run();
   polls.stop();
   pool.stop();
+  if (delivery) delivery->stop();
   gateway::logging::log(spdlog::level::info, "stopped");
   return 0;
 }

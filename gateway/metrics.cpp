@@ -85,7 +85,76 @@ metrics::metrics()
       redis_connected_(prometheus::BuildGauge()
                            .Name("leadgate_redis_connected")
                            .Help("1 when the thread's Redis connection is up")
-                           .Register(*registry_)) {}
+                           .Register(*registry_)),
+      deliveries_(prometheus::BuildCounter()
+                      .Name("leadgate_deliveries_total")
+                      .Help("Delivery attempts by destination and outcome (delivered, retried, dead)")
+                      .Register(*registry_)),
+      delivery_attempts_(prometheus::BuildCounter()
+                             .Name("leadgate_delivery_attempts_total")
+                             .Help("Delivery attempts made by this process, by destination")
+                             .Register(*registry_)),
+      breaker_state_(prometheus::BuildGauge()
+                         .Name("leadgate_delivery_breaker_state")
+                         .Help("Circuit breaker of a destination: 0 closed, 1 half-open, 2 open")
+                         .Register(*registry_)),
+      lease_held_(prometheus::BuildGauge()
+                      .Name("leadgate_delivery_lease_held")
+                      .Help("1 when this process holds the destination's lease (delivers it)")
+                      .Register(*registry_)),
+      backlog_(prometheus::BuildGauge()
+                   .Name("leadgate_delivery_backlog")
+                   .Help("Entries waiting for a destination: its stream plus those parked for a retry")
+                   .Register(*registry_)),
+      lag_(prometheus::BuildGauge()
+               .Name("leadgate_delivery_lag_seconds")
+               .Help("Age of the oldest entry waiting for a destination")
+               .Register(*registry_)),
+      dead_letters_(prometheus::BuildGauge()
+                        .Name("leadgate_dead_letters")
+                        .Help("Dead letters kept for a destination (replayable)")
+                        .Register(*registry_)),
+      outbox_length_(prometheus::BuildGauge()
+                         .Name("leadgate_outbox_length")
+                         .Help("Outbox entries not yet copied to destinations (new changes are refused at the limit)")
+                         .Register(*registry_)
+                         .Add({})),
+      fanout_entries_(prometheus::BuildCounter()
+                          .Name("leadgate_outbox_fanout_entries_total")
+                          .Help("Outbox entries copied to the destinations that want them")
+                          .Register(*registry_)
+                          .Add({})) {}
+
+void metrics::set_delivery_source(std::function<delivery_report()> source) {
+  std::lock_guard lock(delivery_mu_);
+  delivery_source_ = std::move(source);
+}
+
+// The pool reports totals; counters only go up, so each scrape adds what is new since the last.
+void metrics::collect_delivery() const {
+  std::lock_guard lock(delivery_mu_);
+  if (!delivery_source_) return;
+  const auto report = delivery_source_();
+  auto fold = [&](prometheus::Counter& c, const std::string& key, std::uint64_t total) {
+    auto& seen = delivery_seen_[key];
+    if (total > seen) c.Increment(static_cast<double>(total - seen));
+    seen = total;
+  };
+  for (const auto& d : report.destinations) {
+    const auto& id = d.destination;
+    fold(deliveries_.Add({{"destination", id}, {"outcome", "delivered"}}), id + "/delivered", d.delivered);
+    fold(deliveries_.Add({{"destination", id}, {"outcome", "retried"}}), id + "/retried", d.failures);
+    fold(deliveries_.Add({{"destination", id}, {"outcome", "dead"}}), id + "/dead", d.dead);
+    fold(delivery_attempts_.Add({{"destination", id}}), id + "/attempts", d.attempts);
+    breaker_state_.Add({{"destination", id}}).Set(d.breaker);
+    lease_held_.Add({{"destination", id}}).Set(d.lease_held ? 1 : 0);
+    backlog_.Add({{"destination", id}}).Set(static_cast<double>(d.backlog));
+    lag_.Add({{"destination", id}}).Set(d.lag_seconds);
+    dead_letters_.Add({{"destination", id}}).Set(static_cast<double>(d.dead_letters));
+  }
+  outbox_length_.Set(static_cast<double>(report.outbox_length));
+  fold(fanout_entries_, "/fanout", report.fanout_entries);
+}
 
 void metrics::observe_request(std::string_view route, unsigned status, double seconds) {
   series_key ck{id_, &requests_, std::string(route), status};
@@ -137,6 +206,7 @@ void metrics::sync_redis(std::size_t worker_index, const store::redis_client& cl
 }
 
 std::string metrics::serialize() const {
+  collect_delivery();
   prometheus::TextSerializer serializer;
   return serializer.Serialize(registry_->Collect());
 }

@@ -11,9 +11,14 @@
 #include <prometheus/histogram.h>
 #include <prometheus/registry.h>
 
+#include <cstdint>
+#include <functional>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace lg::gateway {
 
@@ -38,6 +43,29 @@ class metrics {
   // leadgate_redis_connected{thread}. Call from that worker's thread only.
   void sync_redis(std::size_t worker_index, const store::redis_client& client);
 
+  // Delivery (gateway/delivery_pool.hpp), as the pool reports it at each scrape: totals of
+  // this process since it started, and what the last sample of Redis found.
+  struct delivery_figures {
+    std::string destination;
+    std::uint64_t attempts = 0, delivered = 0, failures = 0, dead = 0, redis_errors = 0;
+    int breaker = 0;          // 0 closed, 1 half-open, 2 open
+    bool lease_held = false;  // this process delivers the destination now
+    long long backlog = 0;    // entries waiting: destination stream + parked for retry
+    long long dead_letters = 0;
+    double lag_seconds = 0;   // age of the oldest entry waiting
+  };
+  struct delivery_report {
+    std::vector<delivery_figures> destinations;
+    long long outbox_length = 0;  // outbox entries not yet copied (writers refuse at the limit)
+    std::uint64_t fanout_entries = 0;
+  };
+  // Called at each scrape (from an HTTP thread): leadgate_deliveries_total{destination,outcome}
+  // (delivered, retried, dead), leadgate_delivery_attempts_total, leadgate_delivery_breaker_state
+  // (0 closed, 1 half-open, 2 open), leadgate_delivery_lease_held, leadgate_delivery_backlog,
+  // leadgate_delivery_lag_seconds, leadgate_dead_letters, leadgate_outbox_length,
+  // leadgate_outbox_fanout_entries_total.
+  void set_delivery_source(std::function<delivery_report()> source);
+
   // The text exposition format.
   std::string serialize() const;
 
@@ -56,6 +84,20 @@ class metrics {
   prometheus::Family<prometheus::Counter>& quarantined_;
   prometheus::Counter& redis_errors_;
   prometheus::Family<prometheus::Gauge>& redis_connected_;
+
+  void collect_delivery() const;
+  std::function<delivery_report()> delivery_source_;
+  mutable std::mutex delivery_mu_;
+  mutable std::map<std::string, std::uint64_t> delivery_seen_;  // series key -> total folded in
+  prometheus::Family<prometheus::Counter>& deliveries_;
+  prometheus::Family<prometheus::Counter>& delivery_attempts_;
+  prometheus::Family<prometheus::Gauge>& breaker_state_;
+  prometheus::Family<prometheus::Gauge>& lease_held_;
+  prometheus::Family<prometheus::Gauge>& backlog_;
+  prometheus::Family<prometheus::Gauge>& lag_;
+  prometheus::Family<prometheus::Gauge>& dead_letters_;
+  prometheus::Gauge& outbox_length_;
+  prometheus::Counter& fanout_entries_;
 };
 
 }  // namespace lg::gateway

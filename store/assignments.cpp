@@ -43,7 +43,9 @@ awaitable<std::expected<redis_reply, core::error>> run(redis_client& redis, cons
   auto r = co_await assign_script().async_run(redis, std::move(call.keys), std::move(call.args));
   if (!r) co_return std::unexpected(r.error());
   if (r->is_error()) {
-    co_return std::unexpected(core::make_error(core::errc::internal, "assign." + std::string(op) + ": " + r->str));
+    // A full outbox is back-pressure (delivery is behind), not a fault: retried later.
+    const auto code = r->str.starts_with("OUTBOX_FULL") ? core::errc::unavailable : core::errc::internal;
+    co_return std::unexpected(core::make_error(code, "assign." + std::string(op) + ": " + r->str));
   }
   co_return std::move(*r);
 }

@@ -52,7 +52,7 @@ struct clock_point {
 struct assign_options {
   std::string tenant = "default";
   std::size_t queue_max_length = 100000;    // MAXLEN ~ of each team queue stream
-  std::size_t outbox_max_length = 1000000;  // MAXLEN ~ of the outbox stream
+  std::size_t outbox_max_length = 1000000;  // outbox entries not yet copied by the fan-out; past it: OUTBOX_FULL
   std::size_t timeline_cap = 200;           // entries per contact, as resolve_options
   std::chrono::seconds closed_ttl{std::chrono::hours(24 * 30)};  // closed assignment records
   std::size_t sweep_batch = 100;            // overdue leads per sweep call

@@ -108,7 +108,7 @@ resolve_call make_resolve_call(const core::lead_event& e, const core::identity& 
   }
   auto utm = e.campaign.utm.find("utm_campaign");
   auto& a = call.args;
-  a.reserve(21 + id.keys.size() + id.phones.size() + 2 * id.emails.size());
+  a.reserve(22 + id.keys.size() + id.phones.size() + 2 * id.emails.size());
   a.push_back(pfx);
   a.push_back(std::to_string(opts.done_ttl.count()));
   a.push_back(std::to_string(opts.timeline_cap));
@@ -130,6 +130,7 @@ resolve_call make_resolve_call(const core::lead_event& e, const core::identity& 
   a.push_back(truncate_utf8(e.contact.address, 200));
   a.push_back(opts.default_team);
   a.push_back(std::move(prio));
+  a.push_back(std::to_string(opts.outbox_limit));
   for (const auto& k : id.keys) a.push_back(k);
   for (const auto& p : id.phones) a.push_back(p);
   for (const auto& m : id.emails) {
@@ -140,7 +141,11 @@ resolve_call make_resolve_call(const core::lead_event& e, const core::identity& 
 }
 
 std::expected<resolve_result, core::error> parse_resolve_reply(const redis_reply& r) {
-  if (r.is_error()) return std::unexpected(core::make_error(core::errc::internal, "resolve: " + r.str));
+  if (r.is_error()) {
+    // A full outbox is back-pressure (delivery is behind): the event stays pending, retried.
+    const auto code = r.str.starts_with("OUTBOX_FULL") ? core::errc::unavailable : core::errc::internal;
+    return std::unexpected(core::make_error(code, "resolve: " + r.str));
+  }
   if (!r.is_array() || r.elements.size() < 8)
     return std::unexpected(core::make_error(core::errc::internal, "resolve: unexpected reply"));
   const auto& el = r.elements;

@@ -57,6 +57,9 @@ struct resolve_options {
   std::size_t timeline_cap = 200;   // entries per contact
   std::size_t list_cap = 32;        // phones / emails / ids / learners per contact
   std::size_t message_limit = 200;  // bytes of a message kept on the timeline
+  // Outbox entries not yet copied by the delivery fan-out; past it an event is refused
+  // (OUTBOX_FULL, retried later) rather than a change the destinations would never see.
+  std::size_t outbox_limit = 1'000'000;
   // Hashes of the identity index (lg:{t}:kx:<0..n-1>). Fixed for the life of a tenant's data:
   // changing it orphans the index. 4096 keeps buckets listpack-encoded (<= 128 entries, Redis'
   // default hash-max-listpack-entries) up to ~170,000 contacts of three identities; beyond,

@@ -78,4 +78,6 @@ std::string delivery_hold_queue_prefix(std::string_view tenant, std::string_view
   return dest_key(tenant, "holdq", dest).append(":");
 }
 
+std::string lease(std::string_view tenant, std::string_view name) { return prefix(tenant).append("lease:").append(name); }
+
 }  // namespace lg::store::keys

@@ -44,5 +44,7 @@ std::string delivery_hold(std::string_view tenant, std::string_view dest);      
 std::string delivery_state(std::string_view tenant, std::string_view dest);      // lg:{t}:dst:<d>
 // lg:{t}:holdq:<d>: — outbox_step.lua appends the contact id (LIST lg:{t}:holdq:<d>:<contact>).
 std::string delivery_hold_queue_prefix(std::string_view tenant, std::string_view dest);
+// Leases (store/lease.hpp): fanout (the outbox fan-out), dst:<d> (delivery of destination d).
+std::string lease(std::string_view tenant, std::string_view name);               // lg:{t}:lease:<name>
 
 }  // namespace lg::store::keys

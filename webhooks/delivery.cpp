@@ -120,6 +120,10 @@ void destination_worker::note_breaker(breaker_state before) {
 
 awaitable<void> destination_worker::run() {
   while (!stop_) {
+    if (!may_run()) {
+      co_await pause(std::max(opts_.idle_poll, milliseconds(200)));
+      continue;
+    }
     const auto now = system_clock::now();
     if (breaker_.state() == breaker_state::open && now < breaker_.reopen_at()) {
       co_await pause(std::min(std::chrono::duration_cast<milliseconds>(breaker_.reopen_at() - now) + milliseconds(1),
@@ -133,7 +137,12 @@ awaitable<void> destination_worker::run() {
     }
     bool worked = co_await run_due();
     if (!stop_) worked = (co_await run_new()) || worked;
-    if (!worked) co_await pause(opts_.idle_poll);
+    if (redis_failed_) {
+      redis_failed_ = false;
+      co_await pause(opts_.error_backoff);
+    } else if (!worked) {
+      co_await pause(opts_.idle_poll);
+    }
   }
   running_ = false;
 }
@@ -143,8 +152,8 @@ awaitable<bool> destination_worker::step(std::vector<std::string> args) {
   auto r = co_await step_script().async_run(*redis_, std::move(keys), std::move(args));
   if (r && !r->is_error()) co_return true;
   ++stats_.redis_errors;
+  redis_failed_ = true;  // the loop pauses after this round (lanes share the timer)
   if (opts_.log) opts_.log("destination " + opts_.id + ": redis: " + (r ? r->str : r.error().message));
-  co_await pause(opts_.error_backoff);
   co_return false;
 }
 
@@ -154,21 +163,32 @@ awaitable<attempt_result> destination_worker::attempt(const delivery_item& item)
         std::chrono::duration<double>(1.0 / opts_.rate_limit_per_s));
     const auto now = std::chrono::steady_clock::now();
     if (next_slot_ > now) {
-      if (!timer_) timer_ = std::make_unique<asio::steady_timer>(co_await asio::this_coro::executor);
-      timer_->expires_at(next_slot_);
+      // Its own timer: lanes may wait for their slots at the same time.
+      asio::steady_timer slot(co_await asio::this_coro::executor, next_slot_);
       boost::system::error_code ec;
-      co_await timer_->async_wait(asio::redirect_error(asio::use_awaitable, ec));
+      co_await slot.async_wait(asio::redirect_error(asio::use_awaitable, ec));
     }
     next_slot_ = std::max(next_slot_, now) + interval;
   }
   ++stats_.attempts;
+  attempt_result res;
   try {
-    co_return co_await conn_->async_deliver(item);
+    res = co_await conn_->async_deliver(item);
   } catch (const std::exception& e) {
-    attempt_result r;
-    r.error = std::string("connector failed: ") + e.what();
-    co_return r;
+    res = attempt_result{};
+    res.kind = attempt_kind::retry;
+    res.error = std::string("connector failed: ") + e.what();
   }
+  // The breaker counts every answer: a retryable failure opens it, anything else closes it.
+  const auto before = breaker_.state();
+  if (res.kind == attempt_kind::retry) {
+    ++stats_.failures;
+    breaker_.on_failure(system_clock::now());
+  } else {
+    breaker_.on_success();
+  }
+  note_breaker(before);
+  co_return res;
 }
 
 awaitable<bool> destination_worker::run_due() {
@@ -217,6 +237,7 @@ awaitable<bool> destination_worker::run_due() {
     made = j.value("n", 0u);
     item.attempt = made + 1;
 
+    if (!may_run()) break;
     const auto before = breaker_.state();
     if (!breaker_.allow(system_clock::now())) {
       note_breaker(before);
@@ -226,14 +247,6 @@ awaitable<bool> destination_worker::run_due() {
     worked = true;
     const auto res = co_await attempt(item);
     const auto t = system_clock::now();
-    const auto before2 = breaker_.state();
-    if (res.kind == attempt_kind::retry) {
-      ++stats_.failures;
-      breaker_.on_failure(t);
-    } else {
-      breaker_.on_success();
-    }
-    note_breaker(before2);
 
     if (res.kind == attempt_kind::delivered) {
       ++stats_.delivered;
@@ -272,15 +285,11 @@ awaitable<bool> destination_worker::run_new() {
   }
   if (r->elements.empty()) co_return false;
 
-  struct row {
-    std::string sid;
-    delivery_item item;
-  };
-  std::vector<row> rows;
+  std::vector<new_row> rows;
   std::vector<std::string> hget{"HMGET", k_hold_};
   for (const auto& e : r->elements) {
     if (e.elements.size() != 2) continue;
-    row w;
+    new_row w;
     w.sid = e.elements[0].str;
     const auto& kv = e.elements[1].elements;
     for (std::size_t i = 0; i + 1 < kv.size(); i += 2) {
@@ -310,58 +319,95 @@ awaitable<bool> destination_worker::run_new() {
     if (!held->elements[i].is_nil()) blocked.insert(rows[i].item.contact);
 
   bool worked = false;
-  for (auto& w : rows) {
-    if (stop_) break;
-    auto& item = w.item;
-    const auto now = system_clock::now();
-    if (blocked.contains(item.contact)) {
-      // Behind its contact's parked head: queued there without an attempt.
-      std::vector<std::string> args{"park", holdq_, std::to_string(to_ms(now)), item.id, item.contact, w.sid,
-                                    entry_json(item, 0), std::to_string(to_ms(now)), "", ""};
-      if (!co_await step(std::move(args))) break;
-      worked = true;
-      continue;
+  const std::size_t lanes = std::min(std::max<std::size_t>(opts_.concurrency, 1), rows.size());
+  if (lanes == 1) {
+    for (auto& w : rows) {
+      if (stop_) break;
+      if (!co_await deliver_new(w, blocked, worked)) break;
     }
-    const auto before = breaker_.state();
-    if (!breaker_.allow(now)) {
-      note_breaker(before);
-      break;
-    }
-    note_breaker(before);
-    worked = true;
-    item.attempt = 1;
-    const auto res = co_await attempt(item);
-    const auto t = system_clock::now();
-    const auto before2 = breaker_.state();
-    if (res.kind == attempt_kind::retry) {
-      ++stats_.failures;
-      breaker_.on_failure(t);
-    } else {
-      breaker_.on_success();
-    }
-    note_breaker(before2);
-
-    std::optional<system_clock::time_point> next;
-    if (res.kind == attempt_kind::retry) next = next_attempt_at(opts_.retry, 1, res.retry_after, t, opts_.random);
-    std::vector<std::string> args;
-    if (res.kind == attempt_kind::delivered) {
-      ++stats_.delivered;
-      args = {"done", holdq_, std::to_string(to_ms(t)), item.id, item.contact, w.sid, "ok", "",
-              std::to_string(res.status), "", "", "1", std::to_string(opts_.max_dead)};
-    } else if (!next) {
-      ++stats_.dead;
-      args = {"done", holdq_, std::to_string(to_ms(t)), item.id, item.contact, w.sid, "dead", entry_json(item, 1),
-              std::to_string(res.status), res.reply,
-              res.kind == attempt_kind::permanent ? "rejected: " + describe(res) : "attempts exhausted: " + describe(res),
-              "1", std::to_string(opts_.max_dead)};
-    } else {
-      args = {"park", holdq_, std::to_string(to_ms(t)), item.id, item.contact, w.sid, entry_json(item, 1),
-              std::to_string(to_ms(*next)), std::to_string(res.status), describe(res)};
-      blocked.insert(item.contact);
-    }
-    if (!co_await step(std::move(args))) break;
+    co_return worked;
+  }
+  // Lanes by contact: one contact's entries share a lane and keep their stream order; a lane
+  // stops at its first "stop" (breaker open, lease gone, Redis error) and the rest of its
+  // entries stay in the stream for the next round. Each row's contact lives in one lane only,
+  // so `blocked` is never touched for one contact by two lanes.
+  std::vector<std::vector<new_row*>> lane_rows(lanes);
+  const std::hash<std::string> hash;
+  for (auto& w : rows) lane_rows[hash(w.item.contact) % lanes].push_back(&w);
+  auto ex = co_await asio::this_coro::executor;
+  asio::steady_timer all_done(ex, asio::steady_timer::time_point::max());
+  std::size_t remaining = lanes;
+  for (std::size_t k = 0; k < lanes; ++k) {
+    asio::co_spawn(
+        ex,
+        [&, k]() -> awaitable<void> {
+          for (auto* w : lane_rows[k]) {
+            if (stop_) break;
+            if (!co_await deliver_new(*w, blocked, worked)) break;
+          }
+        },
+        [&](std::exception_ptr ep) {
+          if (ep && opts_.log) {
+            try {
+              std::rethrow_exception(ep);
+            } catch (const std::exception& e) {
+              opts_.log("destination " + opts_.id + ": lane failed: " + e.what());
+            } catch (...) {
+              opts_.log("destination " + opts_.id + ": lane failed");
+            }
+          }
+          if (--remaining == 0) all_done.cancel();
+        });
+  }
+  while (remaining > 0) {
+    boost::system::error_code ec;
+    co_await all_done.async_wait(asio::redirect_error(asio::use_awaitable, ec));
   }
   co_return worked;
+}
+
+awaitable<bool> destination_worker::deliver_new(new_row& w, std::unordered_set<std::string>& blocked, bool& worked) {
+  auto& item = w.item;
+  const auto now = system_clock::now();
+  if (blocked.contains(item.contact)) {
+    // Behind its contact's parked head: queued there without an attempt.
+    std::vector<std::string> args{"park", holdq_, std::to_string(to_ms(now)), item.id, item.contact, w.sid,
+                                  entry_json(item, 0), std::to_string(to_ms(now)), "", ""};
+    if (!co_await step(std::move(args))) co_return false;
+    worked = true;
+    co_return true;
+  }
+  if (!may_run()) co_return false;
+  const auto before = breaker_.state();
+  if (!breaker_.allow(now)) {
+    note_breaker(before);
+    co_return false;
+  }
+  note_breaker(before);
+  worked = true;
+  item.attempt = 1;
+  const auto res = co_await attempt(item);
+  const auto t = system_clock::now();
+
+  std::optional<system_clock::time_point> next;
+  if (res.kind == attempt_kind::retry) next = next_attempt_at(opts_.retry, 1, res.retry_after, t, opts_.random);
+  std::vector<std::string> args;
+  if (res.kind == attempt_kind::delivered) {
+    ++stats_.delivered;
+    args = {"done", holdq_, std::to_string(to_ms(t)), item.id, item.contact, w.sid, "ok", "",
+            std::to_string(res.status), "", "", "1", std::to_string(opts_.max_dead)};
+  } else if (!next) {
+    ++stats_.dead;
+    args = {"done", holdq_, std::to_string(to_ms(t)), item.id, item.contact, w.sid, "dead", entry_json(item, 1),
+            std::to_string(res.status), res.reply,
+            res.kind == attempt_kind::permanent ? "rejected: " + describe(res) : "attempts exhausted: " + describe(res),
+            "1", std::to_string(opts_.max_dead)};
+  } else {
+    args = {"park", holdq_, std::to_string(to_ms(t)), item.id, item.contact, w.sid, entry_json(item, 1),
+            std::to_string(to_ms(*next)), std::to_string(res.status), describe(res)};
+    blocked.insert(item.contact);
+  }
+  co_return co_await step(std::move(args));
 }
 
 }  // namespace lg::webhooks

@@ -17,7 +17,8 @@
 //
 // State is in Redis (stream, parked hash, retry ZSET, hold queues): stopping the worker, or
 // killing the process, loses nothing; an entry delivered just before a crash may be delivered
-// once more with the same webhook-id. One worker per destination and tenant may run at a time.
+// once more with the same webhook-id. One worker per destination and tenant may run at a time
+// (gateway/delivery_pool.hpp holds a lease in Redis for it: may_run).
 #pragma once
 
 #include "core/asio.hpp"
@@ -32,6 +33,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <unordered_set>
 
 namespace lg::webhooks {
 
@@ -43,11 +45,17 @@ struct destination_options {
   double rate_limit_per_s = 0;  // 0: unlimited
   std::size_t max_dead = 100'000;
   std::size_t batch = 100;                      // entries read per round
+  // New entries in flight at once, in lanes by contact: the entries of one contact share a
+  // lane and go one after the other, so each contact's order holds. 1: one at a time.
+  std::size_t concurrency = 1;
   std::chrono::milliseconds idle_poll{50};      // nothing to do: look again after this
   std::chrono::milliseconds error_backoff{500}; // Redis unavailable: wait this long
   random_source random;                         // empty: a seeded std::mt19937_64
   // Called on notable events (breaker transitions, Redis errors); empty: silent.
   std::function<void(std::string_view)> log;
+  // Asked before each round and each attempt; false: the worker idles (its lease is not held
+  // — another process delivers this destination). Empty: always true.
+  std::function<bool()> may_run;
 };
 
 struct destination_stats {
@@ -78,6 +86,13 @@ class destination_worker : public std::enable_shared_from_this<destination_worke
   awaitable<void> run();
   awaitable<bool> run_due();
   awaitable<bool> run_new();
+  struct new_row {
+    std::string sid;  // the destination stream entry id
+    delivery_item item;
+  };
+  // One new entry: tried, or queued behind its contact's parked head. False: stop this round.
+  awaitable<bool> deliver_new(new_row& w, std::unordered_set<std::string>& blocked, bool& worked);
+  bool may_run() const { return !opts_.may_run || opts_.may_run(); }
   awaitable<attempt_result> attempt(const delivery_item& item);
   awaitable<bool> step(std::vector<std::string> args);
   awaitable<void> pause(std::chrono::milliseconds d);
@@ -91,7 +106,8 @@ class destination_worker : public std::enable_shared_from_this<destination_worke
   destination_stats stats_;
   std::atomic<bool> running_{false};
   bool stop_ = false;
-  bool wake_ = false;  // the breaker closed after a probe: parked heads become due now
+  bool wake_ = false;
+  bool redis_failed_ = false;  // a step failed this round: pause before the next  // the breaker closed after a probe: parked heads become due now
   std::chrono::steady_clock::time_point next_slot_{};
   std::unique_ptr<asio::steady_timer> timer_;
   // Keys and the hold queue prefix, built once.

@@ -64,6 +64,11 @@ awaitable<void> outbox_fanout::run() {
   // First what this consumer read before a restart and did not acknowledge, then new entries.
   bool backlog = true;
   while (!stop_) {
+    if (opts_.may_run && !opts_.may_run()) {
+      backlog = true;  // a fan-out that held the lease before may have left entries pending
+      co_await pause(std::chrono::milliseconds(200));
+      continue;
+    }
     if (!have_group) {
       have_group = co_await ensure_group();
       if (!have_group) {

@@ -4,7 +4,11 @@
 // each destination stream. The copy keeps the outbox entry id: the delivery id (webhook-id).
 //
 // Runs as one consumer (a fixed name, so a restarted fan-out first finishes what it had read);
-// needs its own redis_client, since XREADGROUP BLOCK holds the connection while it waits.
+// one fan-out per tenant at a time (gateway/delivery_pool.hpp holds a lease for it: may_run),
+// so entries are copied in outbox order. Once an entry is acknowledged the outbox is trimmed
+// up to it (XTRIM MINID ~): the outbox holds only what is not copied yet, and writers refuse
+// a new entry when it is full (OUTBOX_FULL) instead of trimming what was never delivered.
+// Needs its own redis_client, since XREADGROUP BLOCK holds the connection while it waits.
 #pragma once
 
 #include "core/asio.hpp"
@@ -36,6 +40,9 @@ struct fanout_options {
   std::chrono::milliseconds block{500};  // must stay below the client's command timeout
   std::chrono::milliseconds error_backoff{500};
   std::function<void(std::string_view)> log;
+  // Asked before each read; false: the fan-out idles (another process holds its lease).
+  // Empty: always true.
+  std::function<bool()> may_run;
 };
 
 struct fanout_stats {

@@ -17,11 +17,13 @@
 --   asg:<event id>       HASH  the assignment record (see save)
 --   sla                  ZSET  event ids of unaccepted assignments, score = SLA due time (ms)
 --   q:<team>             STREAM the team's queue of assignment events (MAXLEN ~)
---   outbox               STREAM assignments for the sync side (MAXLEN ~)
+--   outbox               STREAM changes for the sync side (lead given: kind + CRM user; status
+--                              accepted/closed: type lead.status_changed); never trimmed here (the fan-out
+--                              trims what it copied): a full outbox refuses (OUTBOX_FULL)
 --   ld:<lead id>         STRING the event id of the lead's assignment record
 --   c:<contact>, tl:<contact>, alias:<contact>  the contact (owner 'o', team 't'), its timeline
 -- ARGV[2] operation; ARGV[3] now (epoch ms); ARGV[4] minute of the local day; ARGV[5] ISO
--- weekday (1 = Monday) in the tenant's zone; ARGV[6] team queue MAXLEN; ARGV[7] outbox MAXLEN;
+-- weekday (1 = Monday) in the tenant's zone; ARGV[6] team queue MAXLEN; ARGV[7] outbox limit;
 -- ARGV[8] timeline cap; ARGV[9] TTL (s) of a closed assignment record; ARGV[10] the operation's
 -- arguments as JSON.
 
@@ -31,6 +33,18 @@ local now, mod, wday = tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
 local qmax, omax, tlcap, ttl = ARGV[6], ARGV[7], tonumber(ARGV[8]), tonumber(ARGV[9])
 local p = cjson.decode(ARGV[10])
 local now_s = math.floor(now / 1000)
+
+-- An operation that may hand out a lead, or change its status, writes the outbox. When the outbox is full (delivery
+-- has not copied it for a long time) it is refused before any write, so nothing changes that
+-- the sync side would never hear of; the caller retries later.
+if op == 'assign' or op == 'release' or op == 'accept' or op == 'claim' or op == 'sweep' or op == 'state' or
+   op == 'duty' then
+  local len = redis.call('XLEN', pfx .. 'outbox')
+  if len >= tonumber(omax) then
+    return redis.error_reply('OUTBOX_FULL ' .. pfx .. 'outbox holds ' .. len ..
+                             ' entries not yet copied to destinations (limit ' .. omax .. ')')
+  end
+end
 
 local function tkey(team) return pfx .. 'tm:' .. team end
 local function mkey(team, m) return pfx .. 'mb:' .. team .. ':' .. m end
@@ -229,10 +243,17 @@ local function give(a, t, m, kind, extra_tl)
   for f, v in pairs(extra_tl or {}) do e[f] = v end
   timeline(cid, e)
   queue_event(t.id, a, kind, {'crm', m.crm})
-  redis.call('XADD', outbox_key, 'MAXLEN', '~', omax, '*', 'kind', kind, 'event', a.ev,
+  redis.call('XADD', outbox_key, '*', 'kind', kind, 'event', a.ev,
              'lead_id', a.lead, 'contact_id', cid, 'assigned_user_id', m.crm, 'team_id', t.id,
              'member_id', m.id)
   save(a)
+end
+
+-- The lead's status changed (accepted, closed): one outbox entry, type lead.status_changed.
+local function status_changed(a, status, member, reason)
+  redis.call('XADD', outbox_key, '*', 'type', 'lead.status_changed', 'status', status, 'event', a.ev,
+             'lead_id', a.lead or '', 'contact_id', a.c or '', 'team_id', a.team or '', 'member_id', member or '',
+             'reason', reason or '')
 end
 
 -- Puts lead `a` in team `t`'s backlog (or claim queue), oldest first by when it was first seen.
@@ -326,6 +347,7 @@ elseif op == 'release' then
   timeline(cid, {k = 'release', lead = a.lead, team = a.team, m = prev_member, at = now_s,
                  reason = p.reason or ''})
   queue_event(a.team, a, 'released', {'reason', p.reason or ''})
+  status_changed(a, 'closed', prev_member, p.reason)
   save(a)
   return {'released', drain(a.team, drain_limit)}
 
@@ -342,6 +364,7 @@ elseif op == 'accept' then
   a.c = cid
   timeline(cid, {k = 'accept', lead = a.lead, team = a.team, m = a.m, at = now_s})
   queue_event(a.team, a, 'accepted')
+  status_changed(a, 'accepted', a.m)
   save(a)
   return {'accepted'}
 

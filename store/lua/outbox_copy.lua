@@ -10,6 +10,9 @@
 -- ARGV[6+2i] max dead letters.
 -- A destination whose stream already holds max backlog entries gets the entry as a dead letter
 -- (reason backlog_full), replayable: its stream stays bounded and no other destination waits.
+-- Once acknowledged, the outbox is trimmed up to this entry (MINID ~, whole nodes only): one
+-- fan-out runs per tenant and copies in order, so every older entry is copied already. The
+-- outbox keeps only what is not copied yet; its writers refuse new entries when it is full.
 -- Returns {copied, dead}.
 
 local group, id, typ, data, contact, now = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6]
@@ -34,4 +37,5 @@ for i = 1, n do
   end
 end
 redis.call('XACK', KEYS[1], group, id)
+redis.call('XTRIM', KEYS[1], 'MINID', '~', id)
 return {copied, dead}

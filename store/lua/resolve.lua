@@ -14,8 +14,12 @@
 --   5 the longest value a hash field may hold and stay listpack-encoded, 6 bucket count,
 --   7 K identity keys, 8 P phones, 9 E emails, 10 name, 11 folded name, 12 source,
 --   13 channel, 14 at (epoch s), 15 lead id, 16 campaign, 17 message, 18 city, 19 address,
---   20 default team, 21 channel priority (comma list, earlier wins),
+--   20 default team, 21 channel priority (comma list, earlier wins), 22 outbox limit,
 --   then K identity keys, P phones (E.164), E pairs (address as given, match key).
+-- Outbox (lg:{t}:outbox, the sync side): one entry type=contact.created for a new contact,
+-- type=contact.updated when a field a destination may hold changed or contacts merged (a new
+-- timeline touch alone is not a change). A full outbox (ARGV[22]) refuses the event before any
+-- write with OUTBOX_FULL; the worker retries it later.
 -- Returns {contact id, returning 0|1, owner, team, duplicate 0|1, merged ids (comma list),
 --          learner name, created 0|1}. A redelivered event (done marker present) gets its first
 --          run's answer again with duplicate = 1, so the routing stage sees the same contact.
@@ -37,7 +41,8 @@ local nk, np, ne = tonumber(ARGV[7]), tonumber(ARGV[8]), tonumber(ARGV[9])
 local ev = {name = ARGV[10], fold = ARGV[11], src = ARGV[12], ch = ARGV[13],
             at = tonumber(ARGV[14]), lead = ARGV[15], cmp = ARGV[16], msg = ARGV[17],
             city = ARGV[18], addr = ARGV[19], team = ARGV[20], k = {}, p = {}, e = {}}
-local base = 21
+local outbox_limit = tonumber(ARGV[22])
+local base = 22
 for i = 1, nk do ev.k[i] = ARGV[base + i] end
 base = base + nk
 for i = 1, np do ev.p[i] = ARGV[base + i] end
@@ -49,6 +54,13 @@ if prev then
   local r
   if string.sub(prev, 1, 1) == '[' then r = cjson.decode(prev) else r = cmsgpack.unpack(prev) end
   return {r[1], r[2], r[3], r[4], 1, r[5], r[6], r[7] or 0}
+end
+
+local outbox_key = pfx .. 'outbox'
+local outbox_len = redis.call('XLEN', outbox_key)
+if outbox_len >= outbox_limit then
+  return redis.error_reply('OUTBOX_FULL ' .. outbox_key .. ' holds ' .. outbox_len ..
+                           ' entries not yet copied to destinations (limit ' .. outbox_limit .. ')')
 end
 
 local function ckey(id) return pfx .. 'c:' .. id end
@@ -398,6 +410,23 @@ save(c)
 
 local merged_s = table.concat(merged, ',')
 local owner, team = sval(c, 'o'), sval(c, 't')
+
+-- 5. The outbox, in this same step: created, or updated when more than the touch changed.
+local typ = nil
+if created == 1 then
+  typ = 'contact.created'
+elseif #merged > 0 then
+  typ = 'contact.updated'
+else
+  for f in pairs(c.dirty) do
+    if f ~= 'h' and f ~= 'hl' and f ~= 'hm' and f ~= 'r' then typ = 'contact.updated'; break end
+  end
+end
+if typ then
+  redis.call('XADD', outbox_key, '*', 'type', typ, 'contact_id', c.id,
+             'event', string.sub(done_key, #pfx + 6), 'lead_id', ev.lead, 'source', ev.src,
+             'channel', ev.ch, 'team_id', team, 'merged', merged_s)
+end
 redis.call('SET', done_key, cmsgpack.pack({c.id, returning, owner, team, merged_s, learner, created}),
            'EX', done_ttl)
 return {c.id, returning, owner, team, 0, merged_s, learner, created}

@@ -104,6 +104,7 @@ class delivery_test : public ::testing::Test {
     c.redis.url = url_;
     c.redis.command_timeout = std::chrono::milliseconds(2000);
     c.destinations = std::move(dests);
+    c.processing.delivery_lease = std::chrono::milliseconds(1000);  // takeovers within the test's patience
     return c;
   }
 

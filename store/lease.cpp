@@ -1,0 +1,103 @@
+// See lease.hpp.
+#include "store/lease.hpp"
+
+#include "lease_hold.hpp"
+#include "store/lua_script.hpp"
+
+#include <unistd.h>
+
+#include <random>
+
+namespace lg::store {
+namespace {
+
+const lua_script& lease_script() {
+  static const lua_script script{lua::lease_hold};
+  return script;
+}
+
+std::int64_t steady_ns(std::chrono::steady_clock::time_point t) {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(t.time_since_epoch()).count();
+}
+
+}  // namespace
+
+std::string lease_token() {
+  char host[256] = {};
+  if (::gethostname(host, sizeof host - 1) != 0) host[0] = '\0';
+  std::random_device rd;
+  return std::string(host) + ":" + std::to_string(::getpid()) + ":" + std::to_string(rd());
+}
+
+std::shared_ptr<lease> lease::create(std::shared_ptr<redis_client> redis, lease_options opts) {
+  return std::shared_ptr<lease>(new lease(std::move(redis), std::move(opts)));
+}
+
+lease::lease(std::shared_ptr<redis_client> redis, lease_options opts) : redis_(std::move(redis)), opts_(std::move(opts)) {
+  if (opts_.margin >= opts_.ttl) opts_.margin = opts_.ttl / 4;
+}
+
+bool lease::held() const noexcept {
+  return steady_ns(std::chrono::steady_clock::now()) < valid_until_.load();
+}
+
+void lease::start() {
+  if (running_.exchange(true)) return;
+  stop_ = false;
+  auto self = shared_from_this();
+  asio::co_spawn(redis_->context(), [self]() { return self->run(); }, [self](std::exception_ptr e) {
+    if (e && self->opts_.log) {
+      try {
+        std::rethrow_exception(e);
+      } catch (const std::exception& ex) {
+        self->opts_.log("lease " + self->opts_.key + ": loop ended: " + ex.what());
+      } catch (...) {
+        self->opts_.log("lease " + self->opts_.key + ": loop ended");
+      }
+    }
+    self->valid_until_ = 0;
+    self->running_ = false;
+  });
+}
+
+void lease::stop() {
+  stop_ = true;
+  if (timer_) timer_->cancel();
+}
+
+awaitable<void> lease::run() {
+  timer_ = std::make_unique<asio::steady_timer>(co_await asio::this_coro::executor);
+  const auto ttl = std::to_string(opts_.ttl.count());
+  while (!stop_) {
+    const auto sent = std::chrono::steady_clock::now();
+    std::vector<std::string> keys{opts_.key};
+    std::vector<std::string> args{"hold", opts_.token, ttl};
+    auto r = co_await lease_script().async_run(*redis_, std::move(keys), std::move(args));
+    const bool was = held();
+    const auto v = r && !r->is_error() ? r->as_integer() : std::nullopt;
+    if (v) {
+      if (*v == 1) {
+        valid_until_ = steady_ns(sent + opts_.ttl - opts_.margin);
+        if (!was && opts_.log) opts_.log("lease " + opts_.key + ": taken");
+      } else {
+        valid_until_ = 0;
+        if (was && opts_.log) opts_.log("lease " + opts_.key + ": lost to another holder");
+      }
+    } else if (opts_.log) {
+      // Not renewed: held() runs out by itself before the TTL could let another holder in.
+      opts_.log("lease " + opts_.key + ": redis: " + (r ? r->str : r.error().message));
+    }
+    if (stop_) break;
+    timer_->expires_after(opts_.ttl / 3);
+    boost::system::error_code ec;
+    co_await timer_->async_wait(asio::redirect_error(asio::use_awaitable, ec));
+  }
+  if (valid_until_.exchange(0) != 0) {
+    std::vector<std::string> keys{opts_.key};
+    std::vector<std::string> args{"release", opts_.token};
+    co_await lease_script().async_run(*redis_, std::move(keys), std::move(args));
+  }
+  running_ = false;
+}
+
+}  // namespace lg::store
