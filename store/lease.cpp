@@ -83,12 +83,15 @@ awaitable<void> lease::run() {
         valid_until_ = 0;
         if (was && opts_.log) opts_.log("lease " + opts_.key + ": lost to another holder");
       }
-    } else if (opts_.log) {
+    } else if (was && opts_.log) {
       // Not renewed: held() runs out by itself before the TTL could let another holder in.
-      opts_.log("lease " + opts_.key + ": redis: " + (r ? r->str : r.error().message));
+      opts_.log("lease " + opts_.key + ": not renewed: " + (r ? r->str : r.error().message));
     }
     if (stop_) break;
-    timer_->expires_after(opts_.ttl / 3);
+    // No answer (Redis not connected yet, or down): ask again soon rather than a third of the
+    // TTL later, so a starting process takes a free lease as soon as its connection is up.
+    const auto wait = v ? opts_.ttl / 3 : std::min<std::chrono::milliseconds>(opts_.ttl / 3, std::chrono::milliseconds(100));
+    timer_->expires_after(wait);
     boost::system::error_code ec;
     co_await timer_->async_wait(asio::redirect_error(asio::use_awaitable, ec));
   }
