@@ -2,6 +2,7 @@
 #include "channels/enricher.hpp"
 
 #include "core/normalize.hpp"
+#include "store/contacts.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -26,14 +27,9 @@ void set_name(core::contact_info& c, std::string_view raw) {
   c.given_name = std::move(parts.given);
 }
 
+// Provider text as stored: valid UTF-8, NFC, cut on a character boundary.
 std::string bounded(std::string_view s, std::size_t limit = 512) {
-  if (!core::is_valid_utf8(s)) return {};
-  std::string out = core::normalize_text(s);
-  if (out.size() > limit) {
-    out.resize(limit);
-    while (!out.empty() && !core::is_valid_utf8(out)) out.pop_back();
-  }
-  return out;
+  return core::is_valid_utf8(s) ? store::truncate_utf8(core::normalize_text(s), limit) : std::string();
 }
 
 void apply_profile(const zalo::profile& p, core::lead_event& e) {

@@ -2,6 +2,7 @@
 #include "channels/graph.hpp"
 
 #include "adapters/web_form/field_mapper.hpp"
+#include "channels/options.hpp"
 #include "channels/zalo_oa.hpp"
 #include "config/field_targets.hpp"
 #include "core/time_format.hpp"
@@ -17,13 +18,8 @@ using nlohmann::json;
 constexpr std::size_t max_field_values = 200;  // field_data entries read per lead
 constexpr std::size_t max_value_length = 1024;
 
-std::string text_option(const json& j, const char* key, const std::string& path, std::string fallback) {
-  auto it = j.find(key);
-  if (it == j.end()) return fallback;
-  if (!it->is_string() || it->get<std::string>().empty())
-    throw config::config_error(path + "." + key + ": must be a non-empty string");
-  return it->get<std::string>();
-}
+using detail::id_text;
+using detail::text_option;
 
 std::chrono::seconds seconds_option(const json& j, const char* key, const std::string& path,
                                     std::chrono::seconds fallback, long long lo, long long hi) {
@@ -51,13 +47,6 @@ constexpr std::array<std::pair<std::string_view, std::string_view>, 12> lead_ads
     {"zip_code", "extra.zip_code"},
 }};
 
-std::string id_text(const json* v) {
-  if (v == nullptr) return {};
-  if (v->is_string()) return v->get<std::string>();
-  if (v->is_number_unsigned()) return std::to_string(v->get<std::uint64_t>());
-  return {};
-}
-
 const json* member(const json& j, const char* key) {
   if (!j.is_object()) return nullptr;
   auto it = j.find(key);
@@ -77,11 +66,7 @@ std::optional<api_options> parse_api_options(const json& options, const std::str
   o.base_url = text_option(options, "graph_base_url", path, o.base_url);
   while (o.base_url.ends_with('/')) o.base_url.pop_back();
   o.ca_file = text_option(options, "ca_file", path, "");
-  if (auto it = options.find("api_timeout_ms"); it != options.end()) {
-    if (!it->is_number_integer() || it->get<long long>() < 100 || it->get<long long>() > 120000)
-      throw config::config_error(path + ".api_timeout_ms: must be 100..120000");
-    o.timeout = std::chrono::milliseconds(it->get<long long>());
-  }
+  o.timeout = detail::timeout_option(options, path, o.timeout);
   if (auto it = options.find("field_map"); it != options.end()) {
     if (!it->is_object()) throw config::config_error(path + ".field_map: must be an object of target -> names");
     for (const auto& [target, names] : it->items()) {

@@ -1,6 +1,7 @@
 // Zalo OA API requests and replies (see zalo_oa.hpp). Pure: no sockets here.
 #include "channels/zalo_oa.hpp"
 
+#include "channels/options.hpp"
 #include "config/config.hpp"
 
 namespace lg::channels::zalo {
@@ -8,25 +9,13 @@ namespace {
 
 using nlohmann::json;
 
-std::string text_option(const json& j, const char* key, const std::string& path, std::string fallback) {
-  auto it = j.find(key);
-  if (it == j.end()) return fallback;
-  if (!it->is_string() || it->get<std::string>().empty())
-    throw config::config_error(path + "." + key + ": must be a non-empty string");
-  return it->get<std::string>();
-}
+using detail::id_text;
+using detail::text_option;
 
 std::string secret_option(const json& j, const char* key, const std::string& path) {
   auto it = j.find(key);
   if (it == j.end()) return {};
   return config::resolve_secret(*it, path + "." + key);
-}
-
-std::string id_text(const json& v) {
-  if (v.is_string()) return v.get<std::string>();
-  if (v.is_number_unsigned()) return std::to_string(v.get<std::uint64_t>());
-  if (v.is_number_integer()) return std::to_string(v.get<std::int64_t>());
-  return {};
 }
 
 std::string str(const json& j, const char* key) {
@@ -73,17 +62,13 @@ std::optional<api_options> parse_api_options(const json& options, const std::str
   o.app_secret = secret_option(options, "app_secret", path);
   o.seed_refresh_token = secret_option(options, "refresh_token", path);
   if (o.app_secret.empty() || o.seed_refresh_token.empty()) return std::nullopt;
-  if (auto it = options.find("app_id"); it != options.end()) o.app_id = id_text(*it);
+  if (auto it = options.find("app_id"); it != options.end()) o.app_id = id_text(&*it);
   if (o.app_id.empty()) throw config::config_error(path + ".app_id: required for the OA API");
   o.oa_base_url = text_option(options, "oa_base_url", path, o.oa_base_url);
   while (o.oa_base_url.ends_with('/')) o.oa_base_url.pop_back();
   o.oauth_url = text_option(options, "oauth_url", path, o.oauth_url);
   o.ca_file = text_option(options, "ca_file", path, "");
-  if (auto it = options.find("api_timeout_ms"); it != options.end()) {
-    if (!it->is_number_integer() || it->get<long long>() < 100 || it->get<long long>() > 120000)
-      throw config::config_error(path + ".api_timeout_ms: must be 100..120000");
-    o.timeout = std::chrono::milliseconds(it->get<long long>());
-  }
+  o.timeout = detail::timeout_option(options, path, o.timeout);
   return o;
 }
 
@@ -157,7 +142,7 @@ std::expected<profile, api_error> parse_profile_reply(unsigned status, std::stri
   p.display_name = str(*data, "display_name");
   if (auto shared = data->find("shared_info"); shared != data->end() && shared->is_object()) {
     p.shared_name = str(*shared, "name");
-    p.shared_phone = id_text(shared->value("phone", json()));
+    if (auto phone = shared->find("phone"); phone != shared->end()) p.shared_phone = id_text(&*phone);
     p.shared_address = str(*shared, "address");
     p.shared_city = str(*shared, "city");
     p.shared_district = str(*shared, "district");

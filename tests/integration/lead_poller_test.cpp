@@ -6,7 +6,7 @@
 #include "gateway/hook_support.hpp"
 #include "gateway/lead_poller.hpp"
 #include "support/fake_graph.hpp"
-#include "identity_harness.hpp"
+#include "channels_harness.hpp"
 #include "test_redis.hpp"
 
 #include <gtest/gtest.h>
@@ -45,17 +45,7 @@ std::vector<fake_graph::lead> add_leads(fake_graph& g, std::int64_t now) {
   return out;
 }
 
-struct poll_env {
-  asio::io_context ioc;
-  std::shared_ptr<store::redis_client> redis = store::redis_client::create(ioc, test_redis_options());
-  poll_env() {
-    redis->start();
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
-    while (!redis->connected() && std::chrono::steady_clock::now() < deadline)
-      ioc.run_one_for(std::chrono::milliseconds(10));
-  }
-  ~poll_env() { redis->stop(); }
-};
+using poll_env = redis_on_ioc;
 
 gateway::lead_poller_options poller_options(const std::string& tenant) {
   gateway::lead_poller_options o;

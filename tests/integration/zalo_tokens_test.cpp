@@ -7,7 +7,7 @@
 #include "channels/zalo_tokens.hpp"
 #include "store/tokens.hpp"
 #include "support/fake_zalo_oa.hpp"
-#include "identity_harness.hpp"
+#include "channels_harness.hpp"
 #include "test_redis.hpp"
 
 #include <gtest/gtest.h>
@@ -28,21 +28,12 @@ channels::zalo::api_options api_for(const fake_zalo_oa& oa, const std::string& s
   return a;
 }
 
-struct token_env {
-  asio::io_context ioc;
-  std::shared_ptr<store::redis_client> redis = store::redis_client::create(ioc, test_redis_options());
+struct token_env : redis_on_ioc {
   webhooks::http_client http{ioc.get_executor(), [] {
                                webhooks::http_client_options o;
                                o.extra_ca_file = test_ca_file();
                                return o;
                              }()};
-  token_env() {
-    redis->start();
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
-    while (!redis->connected() && std::chrono::steady_clock::now() < deadline)
-      ioc.run_one_for(std::chrono::milliseconds(10));
-  }
-  ~token_env() { redis->stop(); }
 };
 
 channels::zalo::token_manager_options manager_options(const std::string& tenant, const std::string& owner) {
