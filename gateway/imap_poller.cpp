@@ -33,7 +33,10 @@ bool is_imap_source(const config::source_config& src) {
   return src.enabled && src.channel == "email" && src.preset == "imap";
 }
 
-struct imap_pollers::impl : std::enable_shared_from_this<imap_pollers::impl> {
+// Handlers capture a plain impl*: the impl outlives its thread (stop() joins it before the
+// impl can go), and a shared_ptr kept in a handler the stopped io_context never runs would
+// keep the impl, and the io_context holding that handler, alive forever.
+struct imap_pollers::impl {
   struct mailbox {
     const config::source_config* src = nullptr;
     email::imap_source_options opts;
@@ -259,6 +262,13 @@ struct imap_pollers::impl : std::enable_shared_from_this<imap_pollers::impl> {
 
   awaitable<void> run(mailbox& b) {
     unsigned attempt = 0;
+    // The Redis connection starts with the thread: give it a moment before the first session
+    // (a session without Redis would log in only to fail).
+    for (int i = 0; i < 200 && !stopping && !redis->connected(); ++i) {
+      boost::system::error_code ec;
+      b.wait->expires_after(std::chrono::milliseconds(10));
+      co_await b.wait->async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    }
     while (!stopping) {
       bool reached = false;
       auto err = co_await session(b, reached);
@@ -314,7 +324,7 @@ void imap_pollers::start() {
   s.redis->start();
   for (auto& b : s.boxes) {
     ++s.running;
-    asio::co_spawn(s.ioc, s.run(*b), [self = impl_, src = b->src->id](std::exception_ptr e) {
+    asio::co_spawn(s.ioc, s.run(*b), [self = &s, src = b->src->id](std::exception_ptr e) {
       if (--self->running == 0 && self->stopping) self->finish();
       if (!e) return;
       try {
@@ -324,13 +334,13 @@ void imap_pollers::start() {
       }
     });
   }
-  s.thread = std::thread([self = impl_] { self->ioc.run(); });
+  s.thread = std::thread([self = &s] { self->ioc.run(); });
 }
 
 void imap_pollers::stop() {
   auto& s = *impl_;
   if (!s.thread.joinable()) return;
-  asio::post(s.ioc, [self = impl_] {
+  asio::post(s.ioc, [self = &s] {
     self->stopping = true;
     for (auto& b : self->boxes) {
       if (b->client) b->client->close();
