@@ -181,6 +181,7 @@ awaitable<attempt_result> destination_worker::attempt(const delivery_item& item)
   }
   // The breaker counts every answer: a retryable failure opens it, anything else closes it.
   const auto before = breaker_.state();
+  healthy_ = res.kind != attempt_kind::retry;
   if (res.kind == attempt_kind::retry) {
     ++stats_.failures;
     breaker_.on_failure(system_clock::now());
@@ -319,7 +320,10 @@ awaitable<bool> destination_worker::run_new() {
     if (!held->elements[i].is_nil()) blocked.insert(rows[i].item.contact);
 
   bool worked = false;
-  const std::size_t lanes = std::min(std::max<std::size_t>(opts_.concurrency, 1), rows.size());
+  // Lanes only while the destination answers: after a retryable failure (and from the start)
+  // one attempt at a time, so a destination that is down sees the breaker's N failures and one
+  // half-open probe, not a burst; the first success opens the lanes again.
+  const std::size_t lanes = healthy_ ? std::min(std::max<std::size_t>(opts_.concurrency, 1), rows.size()) : 1;
   if (lanes == 1) {
     for (auto& w : rows) {
       if (stop_) break;

@@ -46,7 +46,8 @@ struct destination_options {
   std::size_t max_dead = 100'000;
   std::size_t batch = 100;                      // entries read per round
   // New entries in flight at once, in lanes by contact: the entries of one contact share a
-  // lane and go one after the other, so each contact's order holds. 1: one at a time.
+  // lane and go one after the other, so each contact's order holds. 1: one at a time. Lanes
+  // are used only while the destination answers (one at a time after a retryable failure).
   std::size_t concurrency = 1;
   std::chrono::milliseconds idle_poll{50};      // nothing to do: look again after this
   std::chrono::milliseconds error_backoff{500}; // Redis unavailable: wait this long
@@ -107,7 +108,8 @@ class destination_worker : public std::enable_shared_from_this<destination_worke
   std::atomic<bool> running_{false};
   bool stop_ = false;
   bool wake_ = false;
-  bool redis_failed_ = false;  // a step failed this round: pause before the next  // the breaker closed after a probe: parked heads become due now
+  bool redis_failed_ = false;
+  bool healthy_ = false;       // the last attempt got an answer that was not a retryable failure  // a step failed this round: pause before the next  // the breaker closed after a probe: parked heads become due now
   std::chrono::steady_clock::time_point next_slot_{};
   std::unique_ptr<asio::steady_timer> timer_;
   // Keys and the hold queue prefix, built once.
