@@ -119,6 +119,10 @@ struct destination_config {
   std::size_t max_backlog = 1'000'000;             // undelivered entries kept in its stream
   std::size_t max_dead = 100'000;                  // dead letters kept (MAXLEN ~)
   nlohmann::json options = nlohmann::json::object();  // type-specific
+  std::string direction = "push";    // push | two_way (the CRM's changes are pulled back)
+  // Secrets of the type's options, resolved at load (sugarcrm: password, client_secret,
+  // notify_secret). Never logged.
+  std::map<std::string, std::string> credentials;
 };
 
 struct config {

@@ -26,7 +26,7 @@ constexpr std::size_t max_destinations = 100;
 constexpr std::size_t max_secrets = 8;
 constexpr std::size_t max_schedule = 32;
 constexpr double max_delay_s = 7 * 24 * 3600.0;  // one week between two attempts at most
-constexpr std::array<std::string_view, 1> known_types = {"webhook"};
+constexpr std::array<std::string_view, 2> known_types = {"webhook", "sugarcrm"};
 
 // "whsec_<base64>" (prefix optional) decoding to 24..64 bytes, as the Standard Webhooks spec asks.
 bool valid_webhook_secret(std::string_view s) {
@@ -133,9 +133,32 @@ void read_breaker(const json& j, const std::string& path, json_reader& r, destin
     d.breaker_open = std::chrono::milliseconds(static_cast<std::int64_t>(std::llround(open_s * 1000.0)));
 }
 
+// The secrets of a sugarcrm destination's options, resolved here like every other secret; the
+// rest of its options is checked by the connector (webhooks/sugarcrm/sugarcrm_options.cpp).
+void read_sugarcrm_credentials(const std::string& path, json_reader& r, destination_config& d) {
+  for (const char* key : {"password", "client_secret", "notify_secret"}) {
+    const auto it = d.options.find(key);
+    const auto sp = path + ".options." + key;
+    if (it == d.options.end()) {
+      if (std::string_view(key) == "password") r.add(sp, "required ({\"env\":\"NAME\"})");
+      continue;
+    }
+    if (it->is_string()) {
+      r.add(sp, "must be a secret {\"env\":\"NAME\"}, not written into the file");
+      continue;
+    }
+    try {
+      auto v = resolve_secret(*it, sp);
+      if (!v.empty()) d.credentials[key] = std::move(v);
+    } catch (const config_error& e) {
+      r.add_line(e.what());
+    }
+  }
+}
+
 void read_destination(const json& j, const std::string& path, json_reader& r, destination_config& d) {
   if (!r.object(j, path, {"id", "type", "enabled", "url", "secrets", "events", "rate_limit_per_s", "timeout_ms",
-                          "retry", "breaker", "max_backlog", "max_dead", "options"}))
+                          "retry", "breaker", "max_backlog", "max_dead", "options", "direction"}))
     return;
   if (r.string(j, path, "id", d.id, 64)) {
     if (!is_valid_id(d.id)) {
@@ -147,7 +170,7 @@ void read_destination(const json& j, const std::string& path, json_reader& r, de
   }
   if (r.string(j, path, "type", d.type, 32)) {
     if (std::find(known_types.begin(), known_types.end(), d.type) == known_types.end())
-      r.add(path + ".type", "unknown type '" + d.type + "' (known: webhook)");
+      r.add(path + ".type", "unknown type '" + d.type + "' (known: webhook, sugarcrm)");
   }
   r.boolean(j, path, "enabled", d.enabled);
   if (r.string(j, path, "url", d.url, 2048)) {
@@ -155,7 +178,12 @@ void read_destination(const json& j, const std::string& path, json_reader& r, de
   } else if (!j.contains("url")) {
     r.add(path + ".url", "required");
   }
-  read_secrets(j, path, r, d);
+  if (d.type == "webhook") read_secrets(j, path, r, d);
+  if (r.string(j, path, "direction", d.direction, 16)) {
+    if (d.direction != "push" && d.direction != "two_way") r.add(path + ".direction", "push or two_way");
+    else if (d.direction == "two_way" && d.type != "sugarcrm")
+      r.add(path + ".direction", "two_way needs a type that can pull (sugarcrm)");
+  }
   if (r.string_array(j, path, "events", d.events, 64, 64)) {
     for (std::size_t i = 0; i < d.events.size(); ++i) {
       const auto& e = d.events[i];
@@ -177,6 +205,7 @@ void read_destination(const json& j, const std::string& path, json_reader& r, de
     else
       d.options = *it;
   }
+  if (d.type == "sugarcrm") read_sugarcrm_credentials(path, r, d);
 }
 
 }  // namespace

@@ -2,6 +2,8 @@
 #include "gateway/delivery_pool.hpp"
 
 #include "store/keys.hpp"
+#include "gateway/assign_stage.hpp"  // make_clock_point
+#include "webhooks/sugarcrm/sugarcrm_destination.hpp"
 #include "webhooks/webhook_connector.hpp"
 
 #include <spdlog/spdlog.h>
@@ -44,6 +46,24 @@ delivery_pool::delivery_pool(const config::config& cfg, store::redis_options red
       auto c = webhooks::webhook_connector::create(ioc_.get_executor(), std::move(wo));
       if (!c) throw config::config_error(path + "." + c.error().field + ": " + c.error().message);
       conn = std::move(*c);
+    } else if (d.type == "sugarcrm") {
+      webhooks::sugarcrm::options so;
+      so.tenant = cfg.tenant;
+      so.destination = d.id;
+      so.base_url = d.url;
+      so.two_way = d.direction == "two_way";
+      so.timeout = d.timeout;
+      so.http.extra_ca_file = opts.extra_ca_file;
+      if (const auto it = d.credentials.find("password"); it != d.credentials.end()) so.password = it->second;
+      if (const auto it = d.credentials.find("client_secret"); it != d.credentials.end()) so.client_secret = it->second;
+      auto read = webhooks::sugarcrm::read_options(d.options, std::move(so));
+      if (!read) throw config::config_error(path + "." + read.error().field + ": " + read.error().message);
+      auto parts = webhooks::sugarcrm::make_destination(
+          ioc_.get_executor(), work_redis_, std::move(*read),
+          [zone = cfg.time_zone](std::int64_t ms) { return make_clock_point(ms, zone); },
+          [](std::string_view m) { spdlog::warn("{}", m); });
+      conn = std::move(parts.push);
+      if (parts.pull) pullers_.push_back(std::move(parts.pull));
     } else {
       throw config::config_error(path + ".type: no connector for '" + d.type + "'");
     }
@@ -126,6 +146,7 @@ void delivery_pool::start() {
   fanout_->start();
   for (auto& l : leases_) l->start();
   for (auto& w : workers_) w->start();
+  for (auto& p : pullers_) p->start();
   sampler_->start();
   thread_ = std::thread([this] {
     try {
@@ -143,12 +164,15 @@ void delivery_pool::stop(std::chrono::milliseconds grace) {
     fanout_->stop();
     sampler_->stop();
     for (auto& w : workers_) w->stop();
+    for (auto& p : pullers_) p->stop();
   });
   const auto deadline = std::chrono::steady_clock::now() + grace;
   auto busy = [this] {
     if (fanout_->running() || sampler_->running()) return true;
     for (const auto& w : workers_)
       if (w->running()) return true;
+    for (const auto& p : pullers_)
+      if (p->running()) return true;
     return false;
   };
   while (busy() && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(std::chrono::milliseconds(10));

@@ -19,6 +19,7 @@
 #include "store/redis_client.hpp"
 #include "webhooks/delivery.hpp"
 #include "webhooks/outbox_fanout.hpp"
+#include "webhooks/sugarcrm/sugarcrm_poller.hpp"
 
 #include <chrono>
 #include <memory>
@@ -49,6 +50,7 @@ class delivery_pool {
   // The worker of destination `id`, or null (tests, metrics).
   const webhooks::destination_worker* worker(std::string_view id) const;
   const webhooks::fanout_stats& fanout_stats() const { return fanout_->stats(); }
+  std::size_t pullers() const noexcept { return pullers_.size(); }
   // Whether this process holds the lease of destination `id` ("" : the fan-out's).
   bool holds(std::string_view id) const;
   // What /metrics shows (metrics::set_delivery_source); safe from any thread.
@@ -59,6 +61,7 @@ class delivery_pool {
   std::shared_ptr<store::redis_client> fan_redis_, work_redis_;
   std::shared_ptr<webhooks::outbox_fanout> fanout_;
   std::vector<std::shared_ptr<webhooks::destination_worker>> workers_;
+  std::vector<std::shared_ptr<webhooks::sugarcrm::poller>> pullers_;  // two_way destinations
   std::shared_ptr<store::lease> fanout_lease_;
   std::vector<std::shared_ptr<store::lease>> leases_;  // leases_[i] is workers_[i]'s
   std::shared_ptr<delivery_sampler> sampler_;            // sampler_->at(i) is workers_[i]'s

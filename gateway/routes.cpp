@@ -17,6 +17,7 @@ router build_router(const config::config& cfg, metrics& stats) {
   add_team_routes(r, cfg, auth);
   add_queues_routes(r, cfg, auth);
   add_destination_routes(r, cfg, auth);
+  add_sync_routes(r, cfg);
   return r;
 }
 

@@ -32,6 +32,10 @@ void add_quarantine_routes(router& r, const config::config& cfg, std::shared_ptr
 // POST /admin/v1/destinations/{d}/replay (admin).
 void add_destination_routes(router& r, const config::config& cfg, std::shared_ptr<const admin_auth> auth);
 
+// POST /v1/sync/{destination}: change notifications of two_way destinations (bearer
+// options.notify_secret); they schedule an immediate pull.
+void add_sync_routes(router& r, const config::config& cfg);
+
 // POST /v1/teams/{team}/claim, /v1/leads/{lead_id}/accept and /release (agent and admin).
 void add_team_routes(router& r, const config::config& cfg, std::shared_ptr<const admin_auth> auth);
 // GET /admin/v1/queues (viewer and above).

@@ -279,6 +279,8 @@ nlohmann::json contact_to_json(const std::vector<std::pair<std::string, std::str
       }
     } else if (f == "o") c["owner"] = v;
     else if (f == "t") c["team"] = v;
+    else if (f == "cs") c["crm_status"] = v;  // pulled from a two-way CRM (sync_apply.lua)
+    else if (f == "cu") c["crm_user"] = v;
     else if (f == "r") c["needs_review"] = v == "1";
     else if (f == "ca") c["created_at"] = std::strtoll(v.c_str(), nullptr, 10);
     else if (f == "ua") c["updated_at"] = std::strtoll(v.c_str(), nullptr, 10);

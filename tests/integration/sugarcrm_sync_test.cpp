@@ -1,0 +1,407 @@
+// The sugarcrm destination type against tests/support/fake_sugarcrm.hpp and a real Redis:
+// contacts are made by resolve.lua and leads given by assign.lua, as in production; pushes go
+// through the connector (and, end to end, through a delivery_pool), pulls through the poller.
+#include "store/assignments.hpp"
+#include "store/contacts.hpp"
+#include "store/sync_state.hpp"
+#include "support/fake_sugarcrm.hpp"
+#include "delivery_harness.hpp"
+#include "webhooks/sugarcrm/sugarcrm_destination.hpp"
+
+#include <gtest/gtest.h>
+
+namespace lg::test {
+namespace {
+
+namespace sg = webhooks::sugarcrm;
+
+class sugarcrm_test : public delivery_test {
+ protected:
+  void SetUp() override {
+    delivery_test::SetUp();
+    seed_team(0);
+  }
+
+  // Team hn: m1 (CRM user crm-user-7) and m2 (crm-user-8), round robin, `capacity` each (0: none).
+  void seed_team(int capacity) {
+    store::team_record t;
+    t.id = "hn";
+    t.members = {store::member_record{"m1", "Lan", "crm-user-7", 1, capacity, true, ""},
+                 store::member_record{"m2", "Minh", "crm-user-8", 1, capacity, true, ""}};
+    run([&]() -> awaitable<void> {
+      auto r = co_await store::async_seed_team(*redis_, assign_opts(), t, true);
+      EXPECT_TRUE(r.has_value());
+    });
+  }
+
+  store::assign_options assign_opts() const {
+    store::assign_options o;
+    o.tenant = tenant_;
+    return o;
+  }
+
+  void run(std::function<awaitable<void>()> body) { ASSERT_TRUE(run_bounded(ioc_, std::move(body), std::chrono::seconds(20))); }
+
+  // A contact made the way the processing worker makes it; returns its id.
+  std::string contact(const std::string& event_id, const std::string& name, const std::string& phone,
+                      const std::string& email = {}) {
+    core::lead_event e;
+    e.event_id = event_id;
+    e.lead_id = "L-" + event_id;
+    e.source = "website";
+    e.received_at = e.occurred_at = "2026-11-23T03:00:00.000Z";
+    e.contact.full_name = name;
+    e.contact.phones = {phone};
+    if (!email.empty()) e.contact.emails = {email};
+    e.campaign.utm["utm_campaign"] = "he-2026";
+    store::resolve_options ro;
+    ro.tenant = tenant_;
+    std::string id;
+    run([&]() -> awaitable<void> {
+      auto r = co_await store::async_resolve(*redis_, e, ro);
+      EXPECT_TRUE(r.has_value()) << (r ? "" : r.error().message);
+      if (r) id = r->contact_id;
+    });
+    return id;
+  }
+
+  // Gives lead `event_id` of `contact_id` to team hn (round robin) and returns the outbox entry
+  // it wrote as the delivery engine hands it to a connector.
+  // (given=false: the lead is expected to wait, writing no outbox entry.)
+  webhooks::delivery_item assign(const std::string& event_id, const std::string& contact_id, bool given = true) {
+    store::assign_request req;
+    req.event_id = event_id;
+    req.lead_id = "L-" + event_id;
+    req.contact_id = contact_id;
+    req.team = "hn";
+    run([&]() -> awaitable<void> {
+      auto r = co_await store::async_assign(*redis_, assign_opts(), req, store::clock_point{1'763'866'800'000, 600, 1});
+      EXPECT_TRUE(r.has_value());
+    });
+    webhooks::delivery_item item;
+    if (!given) return item;
+    auto entries = exec({"XREVRANGE", store::keys::outbox(tenant_), "+", "-", "COUNT", "1"});
+    if (!entries || entries->elements.empty()) return item;
+    const auto& entry = entries->elements[0];
+    item.id = entry.elements[0].str;
+    nlohmann::json data = nlohmann::json::object();
+    for (std::size_t i = 0; i + 1 < entry.elements[1].elements.size(); i += 2)
+      data[entry.elements[1].elements[i].str] = entry.elements[1].elements[i + 1].str;
+    EXPECT_EQ(data.value("event", ""), event_id) << "no outbox entry for " << event_id;
+    item.type = "lead.assigned";
+    item.contact = contact_id;
+    item.data = data.dump();
+    return item;
+  }
+
+  sg::options crm_options(const fake_sugarcrm& crm) const {
+    sg::options o;
+    o.tenant = tenant_;
+    o.destination = "crm";
+    o.base_url = crm.base_url();
+    o.client_id = "dotb";
+    o.username = "api_gateway";
+    o.password = "pw-123";
+    o.platform = "leadgate";
+    o.two_way = true;
+    o.timeout = std::chrono::milliseconds(3000);
+    o.page_size = 2;  // small pages: pagination is exercised by a handful of records
+    return o;
+  }
+
+  webhooks::attempt_result deliver(sg::destination_parts& d, const webhooks::delivery_item& item) {
+    webhooks::attempt_result out;
+    run([&]() -> awaitable<void> { out = co_await d.push->async_deliver(item); });
+    return out;
+  }
+
+  sg::pull_stats pull(sg::destination_parts& d) {
+    sg::pull_stats out;
+    run([&]() -> awaitable<void> {
+      auto r = co_await d.pull->async_run_once();
+      EXPECT_TRUE(r.has_value()) << (r ? "" : r.error().message);
+      if (r) out = *r;
+    });
+    return out;
+  }
+
+  sg::destination_parts parts(const fake_sugarcrm& crm) {
+    return sg::make_destination(ioc_.get_executor(), redis_, crm_options(crm), nullptr, nullptr);
+  }
+
+  // HGET key field: "" when absent (or Redis failed).
+  std::string hget(const std::string& key, const std::string& field) {
+    auto r = exec({"HGET", key, field});
+    return r ? r->str : std::string();
+  }
+
+  std::string record_of(const std::string& contact_id) {
+    return hget(store::sync_keys::record_ids(tenant_, "crm"), contact_id);
+  }
+
+  // The contact's timeline entries of kind "crm".
+  std::vector<nlohmann::json> crm_entries(const std::string& contact_id) {
+    std::vector<nlohmann::json> out;
+    auto r = exec({"LRANGE", store::keys::prefix(tenant_) + "tl:" + contact_id, "0", "-1"});
+    if (!r) return out;
+    for (const auto& e : r->elements) {
+      auto j = nlohmann::json::parse(e.str, nullptr, false);
+      if (j.is_object() && j.value("k", "") == "crm") out.push_back(j);
+    }
+    return out;
+  }
+};
+
+TEST_F(sugarcrm_test, FirstSyncCreatesTheLeadAndTheSecondUpdatesTheSameRecord) {
+  fake_sugarcrm crm("api_gateway", "pw-123");
+  auto d = parts(crm);
+  const auto c = contact("form:1", "Nguyễn Thị Lan", "+84901234567", "lan@example.com");
+  ASSERT_FALSE(c.empty());
+
+  auto first = deliver(d, assign("form:1", c));
+  ASSERT_EQ(first.kind, webhooks::attempt_kind::delivered) << first.error << " " << first.reply;
+  ASSERT_EQ(crm.creates(), 1u);
+  const auto id = record_of(c);
+  ASSERT_FALSE(id.empty());
+  auto rec = crm.record(id);
+  ASSERT_TRUE(rec);
+  EXPECT_EQ((*rec)["last_name"], "Nguyễn");
+  EXPECT_EQ((*rec)["first_name"], "Thị Lan");
+  EXPECT_EQ((*rec)["phone_mobile"], "+84901234567");
+  ASSERT_TRUE((*rec)["email"].is_array());
+  EXPECT_EQ((*rec)["email"][0]["email_address"], "lan@example.com");
+  EXPECT_EQ((*rec)["email"][0]["primary_address"], true);
+  EXPECT_EQ((*rec)["status"], "New");
+  EXPECT_EQ((*rec)["assigned_user_id"], "crm-user-7");
+  EXPECT_EQ((*rec)["team_id"], "hn");
+  EXPECT_EQ((*rec)["lead_source"], "web_form");
+  EXPECT_EQ((*rec)["campaign_name"], "he-2026");
+  EXPECT_EQ((*rec)["description"], "leadgate lead L-form:1");
+  // The CRM record is an identity of the contact: ext:<destination>:<record id>.
+  std::optional<std::string> found;
+  run([&]() -> awaitable<void> {
+    auto r = co_await store::async_find_by_key(*redis_, tenant_, store::sync_keys::external_key("crm", id));
+    if (r) found = *r;
+  });
+  EXPECT_EQ(found, c);
+
+  // A person in the CRM works the lead: status and assignee are the CRM's from now on.
+  ASSERT_TRUE(crm.edit_as_user(id, {{"status", "In Process"}, {"assigned_user_id", "crm-user-9"}}));
+  auto second = deliver(d, assign("form:2", c));
+  ASSERT_EQ(second.kind, webhooks::attempt_kind::delivered) << second.error;
+  EXPECT_EQ(crm.creates(), 1u);
+  EXPECT_EQ(crm.updates(), 1u);
+  EXPECT_EQ(crm.records().size(), 1u);
+  ASSERT_EQ(crm.put_bodies().size(), 1u);
+  const auto put = crm.put_bodies()[0];
+  EXPECT_FALSE(put.contains("status")) << put.dump();
+  EXPECT_FALSE(put.contains("assigned_user_id")) << put.dump();
+  EXPECT_EQ(put["description"], "leadgate lead L-form:2");
+  EXPECT_EQ((*crm.record(id))["status"], "In Process");
+  EXPECT_EQ((*crm.record(id))["assigned_user_id"], "crm-user-9");
+}
+
+TEST_F(sugarcrm_test, WithoutAStoredIdTheLeadIsFoundByPhoneNotCreatedTwice) {
+  fake_sugarcrm crm("api_gateway", "pw-123");
+  const auto existing = crm.create_as_user({{"last_name", "Trần"}, {"phone_mobile", "+84907654321"}});
+  auto d = parts(crm);
+  const auto c = contact("form:3", "Trần Văn Bình", "+84907654321");
+  auto r = deliver(d, assign("form:3", c));
+  ASSERT_EQ(r.kind, webhooks::attempt_kind::delivered) << r.error;
+  EXPECT_EQ(crm.creates(), 0u);
+  EXPECT_EQ(crm.updates(), 1u);
+  EXPECT_EQ(record_of(c), existing);
+}
+
+TEST_F(sugarcrm_test, StatusChangedInTheCrmComesBackAndLeadgatesOwnWritesDoNotEcho) {
+  fake_sugarcrm crm("api_gateway", "pw-123");
+  auto d = parts(crm);
+  const auto c = contact("form:4", "Lê Minh Anh", "+84912000004");
+  ASSERT_EQ(deliver(d, assign("form:4", c)).kind, webhooks::attempt_kind::delivered);
+  const auto id = record_of(c);
+
+  // Only leadgate's own write so far: an echo, nothing applied.
+  auto s0 = pull(d);
+  EXPECT_EQ(s0.applied, 0u);
+  EXPECT_EQ(s0.echoes, 1u);
+  EXPECT_TRUE(crm_entries(c).empty());
+
+  ASSERT_TRUE(crm.edit_as_user(id, {{"status", "In Process"}}));
+  auto s1 = pull(d);
+  EXPECT_EQ(s1.applied, 1u);
+  auto fields = exec({"HMGET", store::keys::prefix(tenant_) + "c:" + c, "cs", "cu"});
+  ASSERT_TRUE(fields);
+  EXPECT_EQ(fields->elements[0].str, "In Process");
+  EXPECT_EQ(fields->elements[1].str, "crm-user-7");
+  std::optional<nlohmann::json> shown;
+  run([&]() -> awaitable<void> {
+    auto r = co_await store::async_get_contact(*redis_, tenant_, c, 20);
+    if (r && *r) shown = **r;
+  });
+  ASSERT_TRUE(shown);
+  EXPECT_EQ((*shown)["crm_status"], "In Process");
+  auto tl = crm_entries(c);
+  ASSERT_EQ(tl.size(), 1u);
+  EXPECT_EQ(tl[0]["status"], "In Process");
+  EXPECT_EQ(tl[0]["crm_id"], id);
+
+  // leadgate writes again (a new lead of the contact): that write must not come back (an echo,
+  // or, written within the second already pulled with the same content, a tie).
+  ASSERT_EQ(deliver(d, assign("form:5", c)).kind, webhooks::attempt_kind::delivered);
+  EXPECT_EQ(crm.updates(), 1u);
+  auto s2 = pull(d);
+  EXPECT_EQ(s2.applied, 0u);
+  EXPECT_EQ(s2.echoes + s2.skipped, 1u);
+  EXPECT_EQ(crm_entries(c).size(), 1u);
+  // Nothing new: nothing applied, nothing re-applied.
+  auto s3 = pull(d);
+  EXPECT_EQ(s3.applied + s3.echoes, 0u);
+  EXPECT_EQ(crm_entries(c).size(), 1u);
+}
+
+TEST_F(sugarcrm_test, TiesOnDateModifiedAreNeitherLostNorAppliedTwice) {
+  fake_sugarcrm crm("api_gateway", "pw-123");
+  auto d = parts(crm);
+  std::vector<std::string> contacts, ids;
+  for (int i = 0; i < 5; ++i) {
+    const auto ev = "form:t" + std::to_string(i);
+    contacts.push_back(contact(ev, "Phạm Văn T" + std::to_string(i), "+8491300000" + std::to_string(i)));
+    ASSERT_EQ(deliver(d, assign(ev, contacts.back())).kind, webhooks::attempt_kind::delivered);
+    ids.push_back(record_of(contacts.back()));
+  }
+  pull(d);  // the cursor past leadgate's own writes
+  // Every later write lands on the same second.
+  const auto t = std::chrono::duration_cast<std::chrono::seconds>(
+                     std::chrono::system_clock::now().time_since_epoch()).count() + 100;
+  crm.freeze_clock(t);
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE(crm.edit_as_user(ids[i], {{"status", "In Process"}}));
+  auto s1 = pull(d);  // pages of 2: the three ties span two pages
+  EXPECT_EQ(s1.applied, 3u);
+  // Two more edits at the very same second, after the cursor reached it.
+  for (int i = 3; i < 5; ++i) ASSERT_TRUE(crm.edit_as_user(ids[i], {{"status", "Dead"}}));
+  auto s2 = pull(d);
+  EXPECT_EQ(s2.applied, 2u);
+  auto s3 = pull(d);
+  EXPECT_EQ(s3.applied, 0u);
+  for (int i = 0; i < 5; ++i) EXPECT_EQ(crm_entries(contacts[i]).size(), 1u) << "contact " << i;
+  EXPECT_EQ(hget(store::sync_keys::state(tenant_, "crm"), "cur"), std::to_string(t));
+}
+
+TEST_F(sugarcrm_test, ConvertedInTheCrmClosesTheLeadAndFreesTheMembersCapacity) {
+  fake_sugarcrm crm("api_gateway", "pw-123");
+  auto d = parts(crm);
+  // Both members take one lead (capacity 1 each); a third waits in the backlog.
+  seed_team(1);
+  const auto c1 = contact("form:c1", "Võ Thị Hoa", "+84914000001");
+  const auto c2 = contact("form:c2", "Đỗ Văn Nam", "+84914000002");
+  const auto c3 = contact("form:c3", "Bùi Thị Mai", "+84914000003");
+  auto item = assign("form:c1", c1);
+  assign("form:c2", c2);
+  assign("form:c3", c3, false);
+  const auto open_m1 = store::keys::member_open(tenant_, "hn", "m1");
+  ASSERT_EQ(integer({"SCARD", open_m1}), 1);
+  ASSERT_EQ(integer({"ZCARD", store::keys::backlog(tenant_, "hn")}), 1);
+  ASSERT_EQ(deliver(d, item).kind, webhooks::attempt_kind::delivered);
+
+  ASSERT_TRUE(crm.edit_as_user(record_of(c1), {{"status", "Converted"}}));
+  auto s = pull(d);
+  EXPECT_EQ(s.applied, 1u);
+  EXPECT_EQ(s.closed, 1u);
+  EXPECT_EQ(hget(store::keys::assignment(tenant_, "form:c1"), "st"), "closed");
+  // m1's place went to the lead that waited.
+  EXPECT_EQ(integer({"ZCARD", store::keys::backlog(tenant_, "hn")}), 0);
+  EXPECT_EQ(hget(store::keys::assignment(tenant_, "form:c3"), "m"), "m1");
+}
+
+TEST_F(sugarcrm_test, ReassignedInTheCrmTheOpenLeadMovesToThatMember) {
+  fake_sugarcrm crm("api_gateway", "pw-123");
+  auto d = parts(crm);
+  const auto c = contact("form:r", "Đặng Thị Yến", "+84918000001");
+  ASSERT_EQ(deliver(d, assign("form:r", c)).kind, webhooks::attempt_kind::delivered);
+  const auto m1 = store::keys::member_open(tenant_, "hn", "m1");
+  const auto m2 = store::keys::member_open(tenant_, "hn", "m2");
+  ASSERT_EQ(integer({"SISMEMBER", m1, "form:r"}), 1);
+
+  // A user who is no member of the team: recorded, the lead stays.
+  ASSERT_TRUE(crm.edit_as_user(record_of(c), {{"assigned_user_id", "crm-user-99"}}));
+  auto s1 = pull(d);
+  EXPECT_EQ(s1.applied, 1u);
+  EXPECT_EQ(s1.moved, 0u);
+  EXPECT_EQ(integer({"SISMEMBER", m1, "form:r"}), 1);
+
+  ASSERT_TRUE(crm.edit_as_user(record_of(c), {{"assigned_user_id", "crm-user-8"}}));
+  auto s2 = pull(d);
+  EXPECT_EQ(s2.moved, 1u);
+  EXPECT_EQ(integer({"SISMEMBER", m1, "form:r"}), 0);
+  EXPECT_EQ(integer({"SISMEMBER", m2, "form:r"}), 1);
+  EXPECT_EQ(hget(store::keys::assignment(tenant_, "form:r"), "m"), "m2");
+  EXPECT_EQ(hget(store::keys::prefix(tenant_) + "c:" + c, "o"), "m2");
+}
+
+TEST_F(sugarcrm_test, AnExpiredTokenCostsExactlyOneNewLogin) {
+  fake_sugarcrm crm("api_gateway", "pw-123");
+  auto d = parts(crm);
+  const auto c = contact("form:e", "Hoàng Văn Long", "+84915000001");
+  ASSERT_EQ(deliver(d, assign("form:e", c)).kind, webhooks::attempt_kind::delivered);
+  EXPECT_EQ(crm.password_logins(), 1u);
+  crm.expire_tokens();
+  auto r = deliver(d, assign("form:e2", c));
+  ASSERT_EQ(r.kind, webhooks::attempt_kind::delivered) << r.error;
+  EXPECT_EQ(crm.password_logins(), 2u);
+  EXPECT_EQ(crm.unauthorized(), 1u);
+  EXPECT_EQ(d.session->stats().relogins, 1u);
+}
+
+TEST_F(sugarcrm_test, WrongPasswordIsARetryAndNeverLogged) {
+  fake_sugarcrm crm("api_gateway", "the-real-one");
+  auto d = parts(crm);
+  const auto c = contact("form:p", "Ngô Thị Thu", "+84916000001");
+  auto r = deliver(d, assign("form:p", c));
+  EXPECT_EQ(r.kind, webhooks::attempt_kind::retry);
+  EXPECT_NE(r.error.find("refused"), std::string::npos) << r.error;
+  EXPECT_EQ(r.error.find("pw-123"), std::string::npos) << r.error;
+  EXPECT_EQ(crm.creates(), 0u);
+}
+
+TEST_F(sugarcrm_test, ThroughTheDeliveryPoolA4xxIsADeadLetterWithTheReplyKept) {
+  fake_sugarcrm crm("api_gateway", "pw-123");
+  const auto ok = contact("form:d1", "Trịnh Văn Sơn", "+84917000001");
+  const auto bad = contact("form:d2", "Lý Thị Hạnh", "+84917000002");
+  assign("form:d1", ok);
+
+  auto dest = destination("crm", crm.base_url());
+  dest.type = "sugarcrm";
+  dest.secrets.clear();
+  dest.direction = "two_way";
+  dest.credentials["password"] = "pw-123";
+  dest.options = {{"client_id", "dotb"}, {"username", "api_gateway"}, {"platform", "leadgate"},
+                  {"poll_interval_ms", 600000}, {"page_size", 10}, {"password", {{"env", "UNUSED"}}}};
+  auto pool = make_pool(make_config({dest}));
+  EXPECT_EQ(pool->pullers(), 1u);
+  pool->start();
+  ASSERT_TRUE(wait_for([&] { return crm.creates() == 1; }, std::chrono::seconds(10)));
+  ASSERT_TRUE(wait_for([&] { return !record_of(ok).empty(); }, std::chrono::seconds(5)));
+
+  // The CRM refuses the next call (the search before the write) for good.
+  crm.fail_next(1, 422, R"({"error":"invalid_parameter","error_message":"phone_mobile is not valid"})",
+                "%24equals");  // the connector's search ($equals), not the poller's pull ($gte)
+  assign("form:d2", bad);
+  const auto dead = store::keys::dead_letters(tenant_, "crm");
+  ASSERT_TRUE(wait_for([&] { return integer({"XLEN", dead}) == 1; }, std::chrono::seconds(10)));
+  auto entries = exec({"XRANGE", dead, "-", "+"});
+  ASSERT_TRUE(entries);
+  std::map<std::string, std::string> f;
+  const auto& kv = entries->elements[0].elements[1].elements;
+  for (std::size_t i = 0; i + 1 < kv.size(); i += 2) f[kv[i].str] = kv[i + 1].str;
+  EXPECT_EQ(f["status"], "422");
+  EXPECT_NE(f["reply"].find("phone_mobile is not valid"), std::string::npos) << f["reply"];
+
+  // The pool's poller pulls when poked (what POST /v1/sync/{d} does), long before its interval.
+  ASSERT_TRUE(crm.edit_as_user(record_of(ok), {{"status", "In Process"}}));
+  ASSERT_TRUE(exec({"HSET", store::sync_keys::state(tenant_, "crm"), "poke", "1"}));
+  ASSERT_TRUE(wait_for([&] { return crm_entries(ok).size() == 1; }, std::chrono::seconds(10)));
+  pool->stop();
+}
+
+}  // namespace
+}  // namespace lg::test

@@ -1,0 +1,159 @@
+// See sugarcrm_mapping.hpp.
+#include "webhooks/sugarcrm/sugarcrm_mapping.hpp"
+
+#include "core/normalize.hpp"
+
+#include <charconv>
+#include <chrono>
+#include <cstdio>
+
+namespace lg::webhooks::sugarcrm {
+
+std::string string_member(const nlohmann::json& j, std::string_view key) {
+  if (!j.is_object()) return {};
+  const auto it = j.find(key);
+  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+std::pair<std::string, std::string> split_name(std::string_view full, bool given_first) {
+  if (!given_first) {
+    auto parts = core::split_vietnamese_name(full);
+    if (parts.family.empty()) return {std::move(parts.given), {}};  // one word: Sugar needs last_name
+    return {std::move(parts.family), std::move(parts.given)};
+  }
+  // Given name first ("An Nguyen"): the last word is the family name.
+  while (!full.empty() && full.back() == ' ') full.remove_suffix(1);
+  const auto space = full.rfind(' ');
+  if (space == std::string_view::npos) return {std::string(full), {}};
+  auto given = full.substr(0, space);
+  while (!given.empty() && given.back() == ' ') given.remove_suffix(1);
+  return {std::string(full.substr(space + 1)), std::string(given)};
+}
+
+namespace {
+
+// The newest timeline touch that carries `key` (the timeline is newest first).
+std::string newest_touch(const nlohmann::json& contact, std::string_view key) {
+  const auto it = contact.find("timeline");
+  if (it == contact.end() || !it->is_array()) return {};
+  for (const auto& e : *it) {
+    if (string_member(e, "k") != "touch") continue;
+    auto v = string_member(e, key);
+    if (!v.empty()) return v;
+  }
+  return {};
+}
+
+std::string first_value(const nlohmann::json& contact, std::string_view list) {
+  const auto it = contact.find(list);
+  if (it == contact.end() || !it->is_array() || it->empty()) return {};
+  return string_member((*it)[0], "value");
+}
+
+}  // namespace
+
+nlohmann::json build_record(const options& o, const nlohmann::json& contact, const nlohmann::json& event,
+                            bool create) {
+  const auto [family, given] = split_name(string_member(contact, "name"), o.given_name_first);
+  std::string source = string_member(event, "source");
+  if (source.empty()) source = newest_touch(contact, "ch");
+  std::string campaign = string_member(event, "campaign");
+  if (campaign.empty()) campaign = newest_touch(contact, "cmp");
+  const std::string lead = string_member(event, "lead_id");
+
+  nlohmann::json rec = nlohmann::json::object();
+  auto put = [&](const std::string& field, nlohmann::json value) {
+    const auto name = o.crm_field(field);
+    if (name.empty()) return;
+    if (!create && o.crm_owns(field)) return;
+    if (value.is_string() && value.get<std::string>().empty()) return;
+    if (value.is_array() && value.empty()) return;
+    rec[name] = std::move(value);
+  };
+  put("name.family", family.empty() ? std::string("(unknown)") : family);
+  put("name.given", given);
+  put("phone", first_value(contact, "phones"));
+  nlohmann::json emails = nlohmann::json::array();
+  if (const auto it = contact.find("emails"); it != contact.end() && it->is_array()) {
+    for (const auto& e : *it) {
+      auto v = string_member(e, "value");
+      if (v.empty()) continue;
+      emails.push_back({{"email_address", v}, {"primary_address", emails.empty()}, {"opt_out", false},
+                        {"invalid_email", false}});
+    }
+  }
+  put("email", std::move(emails));
+  put("source", source);
+  put("campaign", campaign);
+  put("status", o.default_status);
+  put("assigned_user", string_member(event, "assigned_user_id"));
+  put("team", string_member(event, "team_id"));
+  put("lead_id", lead.empty() ? std::string() : "leadgate lead " + lead);
+  return rec;
+}
+
+std::string fingerprint(const options& o, const nlohmann::json& record) {
+  std::uint64_t h = 1469598103934665603ull;  // FNV-1a 64
+  for (const char* f : {"name.family", "name.given", "phone", "status", "assigned_user"}) {
+    const auto v = string_member(record, o.crm_field(f));
+    for (unsigned char c : v) {
+      h ^= c;
+      h *= 1099511628211ull;
+    }
+    h ^= 0x1f;
+    h *= 1099511628211ull;
+  }
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
+  return buf;
+}
+
+std::optional<std::int64_t> parse_date_modified(std::string_view s) {
+  // YYYY-MM-DDTHH:MM:SS then Z, +HH:MM or -HH:MM (fractions of a second are not used by Sugar).
+  if (s.size() < 20 || s[4] != '-' || s[7] != '-' || (s[10] != 'T' && s[10] != ' ') || s[13] != ':' ||
+      s[16] != ':')
+    return std::nullopt;
+  auto num = [&](std::size_t at, std::size_t len, int& out) {
+    const auto* b = s.data() + at;
+    auto [p, ec] = std::from_chars(b, b + len, out);
+    return ec == std::errc() && p == b + len;
+  };
+  int y = 0, mo = 0, d = 0, hh = 0, mi = 0, ss = 0;
+  if (!num(0, 4, y) || !num(5, 2, mo) || !num(8, 2, d) || !num(11, 2, hh) || !num(14, 2, mi) || !num(17, 2, ss))
+    return std::nullopt;
+  if (mo < 1 || mo > 12 || d < 1 || d > 31 || hh > 23 || mi > 59 || ss > 60) return std::nullopt;
+  int offset_s = 0;
+  const auto tz = s.substr(19);
+  if (tz == "Z") {
+    offset_s = 0;
+  } else if (tz.size() == 6 && (tz[0] == '+' || tz[0] == '-') && tz[3] == ':') {
+    int oh = 0, om = 0;
+    if (!num(20, 2, oh) || !num(23, 2, om) || oh > 23 || om > 59) return std::nullopt;
+    offset_s = (oh * 3600 + om * 60) * (tz[0] == '-' ? -1 : 1);
+  } else {
+    return std::nullopt;
+  }
+  using namespace std::chrono;
+  const auto ymd = year_month_day{year{y}, month{static_cast<unsigned>(mo)}, day{static_cast<unsigned>(d)}};
+  if (!ymd.ok()) return std::nullopt;
+  const auto days = sys_days{ymd}.time_since_epoch().count();
+  return static_cast<std::int64_t>(days) * 86400 + hh * 3600 + mi * 60 + ss - offset_s;
+}
+
+std::string query_encode(std::string_view s) {
+  static constexpr char hex[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : s) {
+    if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
+        c == '.' || c == '~') {
+      out.push_back(static_cast<char>(c));
+    } else {
+      out.push_back('%');
+      out.push_back(hex[c >> 4]);
+      out.push_back(hex[c & 15]);
+    }
+  }
+  return out;
+}
+
+}  // namespace lg::webhooks::sugarcrm
