@@ -2,6 +2,7 @@
 // exit 2; check-config prints every problem as "path: reason" and exits 1.
 #include "config/config.hpp"
 #include "gateway/delivery_pool.hpp"
+#include "gateway/imap_poller.hpp"
 #include "gateway/logging.hpp"
 #include "gateway/metrics.hpp"
 #include "gateway/poll_service.hpp"
@@ -107,6 +108,8 @@ int serve(const std::string& path, unsigned threads, int port, const std::string
     stage = gateway::assign_stage::create(cfg.routing, cfg.teams, ao);
   }
   gateway::worker_pool pool(redis, worker_options(cfg), workers, stage, enrich);
+  // IMAP mailboxes are polled by the process role: like the workers, they feed lg:{t}:in.
+  std::unique_ptr<gateway::imap_pollers> mail;
   // Delivery (the outbox fan-out and one worker per destination) runs with the process role:
   // leases in Redis keep each destination to one process at a time (delivery_pool.hpp).
   std::unique_ptr<gateway::delivery_pool> delivery;
@@ -117,6 +120,13 @@ int serve(const std::string& path, unsigned threads, int port, const std::string
     return 2;
   }
   if (!want.http) {
+    try {
+      if (want.process) mail = std::make_unique<gateway::imap_pollers>(cfg, redis);
+    } catch (const config::config_error& e) {
+      std::cerr << "leadgate: config error: " << e.what() << "\n";
+      return 2;
+    }
+    if (mail) mail->start();
     pool.start();
     delivery->start();
     std::cout << "processing lg:{" << cfg.tenant << "}:in with " << workers << " workers, delivering to "
@@ -129,6 +139,7 @@ int serve(const std::string& path, unsigned threads, int port, const std::string
   std::optional<gateway::router> routes;
   try {
     routes.emplace(gateway::build_router(cfg, stats));
+    if (want.process) mail = std::make_unique<gateway::imap_pollers>(cfg, redis, &stats);
   } catch (const config::config_error& e) {
     std::cerr << "leadgate: config error: " << e.what() << "\n";
     return 2;
@@ -160,7 +171,9 @@ int serve(const std::string& path, unsigned threads, int port, const std::string
   poll_opts.max_stream_length = cfg.redis.max_inbound_length;
   gateway::poll_service polls(redis, *enrich, poll_opts);
   polls.start();
+  if (mail) mail->start();
   srv.run();
+  if (mail) mail->stop();
   polls.stop();
   pool.stop();
   if (delivery) delivery->stop();
