@@ -81,4 +81,15 @@ std::string error::to_json() const {
                                                          nlohmann::json::error_handler_t::replace);
 }
 
+std::string exception_text(std::exception_ptr e) {
+  if (!e) return {};
+  try {
+    std::rethrow_exception(e);
+  } catch (const std::exception& ex) {
+    return ex.what();
+  } catch (...) {
+    return "unknown exception";
+  }
+}
+
 }  // namespace lg::core

@@ -5,6 +5,7 @@
 
 #include <boost/system/error_code.hpp>
 
+#include <exception>
 #include <string>
 #include <string_view>
 
@@ -45,6 +46,10 @@ struct error {
   // {"error":{"code":"…","message":"…","field":"…"}} (field omitted when empty).
   std::string to_json() const;
 };
+
+// What an exception a coroutine ended with says ("unknown exception" for a non-std one): for
+// co_spawn completion handlers that log why a loop stopped.
+std::string exception_text(std::exception_ptr e);
 
 inline error make_error(errc c, std::string message, std::string field = {}) {
   return error{c, std::move(message), std::move(field)};

@@ -2,6 +2,7 @@
 #include "gateway/lead_poller.hpp"
 
 #include "channels/enricher.hpp"
+#include "core/error.hpp"
 #include "gateway/hook_support.hpp"
 #include "gateway/time_format.hpp"
 #include "store/keys.hpp"
@@ -150,12 +151,7 @@ void lead_poller::start() {
   asio::co_spawn(redis_->context(), [self = shared_from_this()] { return self->schedule(); },
                  [self = shared_from_this()](std::exception_ptr ep) {
                    self->running_ = false;
-                   if (!ep) return;
-                   try {
-                     std::rethrow_exception(ep);
-                   } catch (const std::exception& ex) {
-                     spdlog::error("lead poller {} ended: {}", self->api_.source, ex.what());
-                   }
+                   if (ep) spdlog::error("lead poller {} ended: {}", self->api_.source, core::exception_text(ep));
                  });
 }
 

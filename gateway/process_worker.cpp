@@ -1,6 +1,7 @@
 // The processing worker (see process_worker.hpp).
 #include "gateway/process_worker.hpp"
 
+#include "core/error.hpp"
 #include "store/keys.hpp"
 
 #include <spdlog/spdlog.h>
@@ -82,12 +83,7 @@ void process_worker::start() {
   asio::co_spawn(redis_->context(), [self = shared_from_this()] { return self->run(); },
                  [self = shared_from_this()](std::exception_ptr ep) {
                    self->running_ = false;
-                   if (!ep) return;
-                   try {
-                     std::rethrow_exception(ep);
-                   } catch (const std::exception& ex) {
-                     spdlog::error("process worker {} ended: {}", self->opts_.consumer, ex.what());
-                   }
+                   if (ep) spdlog::error("process worker {} ended: {}", self->opts_.consumer, core::exception_text(ep));
                  });
 }
 

@@ -1,6 +1,7 @@
 // See lease.hpp.
 #include "store/lease.hpp"
 
+#include "core/error.hpp"
 #include "lease_hold.hpp"
 #include "store/lua_script.hpp"
 
@@ -46,15 +47,7 @@ void lease::start() {
   stop_ = false;
   auto self = shared_from_this();
   asio::co_spawn(redis_->context(), [self]() { return self->run(); }, [self](std::exception_ptr e) {
-    if (e && self->opts_.log) {
-      try {
-        std::rethrow_exception(e);
-      } catch (const std::exception& ex) {
-        self->opts_.log("lease " + self->opts_.key + ": loop ended: " + ex.what());
-      } catch (...) {
-        self->opts_.log("lease " + self->opts_.key + ": loop ended");
-      }
-    }
+    if (e && self->opts_.log) self->opts_.log("lease " + self->opts_.key + ": loop ended: " + core::exception_text(e));
     self->valid_until_ = 0;
     self->running_ = false;
   });

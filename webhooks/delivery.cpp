@@ -3,6 +3,7 @@
 // change is one outbox_step.lua call.
 #include "webhooks/delivery.hpp"
 
+#include "core/error.hpp"
 #include "outbox_step.hpp"
 #include "store/keys.hpp"
 #include "store/lua_script.hpp"
@@ -80,15 +81,7 @@ void destination_worker::start() {
   stop_ = false;
   auto self = shared_from_this();
   asio::co_spawn(redis_->context(), [self]() { return self->run(); }, [self](std::exception_ptr e) {
-    if (e && self->opts_.log) {
-      try {
-        std::rethrow_exception(e);
-      } catch (const std::exception& ex) {
-        self->opts_.log(std::string("delivery loop ended: ") + ex.what());
-      } catch (...) {
-        self->opts_.log("delivery loop ended: unknown exception");
-      }
-    }
+    if (e && self->opts_.log) self->opts_.log("delivery loop ended: " + core::exception_text(e));
     self->running_ = false;
   });
 }

@@ -1,6 +1,7 @@
 // See outbox_fanout.hpp.
 #include "webhooks/outbox_fanout.hpp"
 
+#include "core/error.hpp"
 #include "outbox_copy.hpp"
 #include "store/keys.hpp"
 #include "store/lua_script.hpp"
@@ -30,15 +31,7 @@ void outbox_fanout::start() {
   stop_ = false;
   auto self = shared_from_this();
   asio::co_spawn(redis_->context(), [self]() { return self->run(); }, [self](std::exception_ptr e) {
-    if (e && self->opts_.log) {
-      try {
-        std::rethrow_exception(e);
-      } catch (const std::exception& ex) {
-        self->opts_.log(std::string("outbox fan-out ended: ") + ex.what());
-      } catch (...) {
-        self->opts_.log("outbox fan-out ended: unknown exception");
-      }
-    }
+    if (e && self->opts_.log) self->opts_.log("outbox fan-out ended: " + core::exception_text(e));
     self->running_ = false;
   });
 }
