@@ -70,6 +70,10 @@ struct parser {
     if (!known_field(c.field)) fail(path + ".field", "unknown field '" + c.field + "'");
     c.folded = folded_field(c.field);
 
+    if (j.contains("op") && !j["op"].is_string()) {
+      fail(path + ".op", "must be a string");
+      return std::nullopt;
+    }
     const std::string op_name = j.value("op", std::string("equals"));
     auto it = std::find_if(op_names.begin(), op_names.end(), [&](auto& p) { return p.first == op_name; });
     if (it == op_names.end()) {
@@ -245,6 +249,10 @@ std::expected<rule_set, std::vector<std::string>> parse_rules(const json& j, con
     p.fail("default_team", "required non-empty string");
   } else {
     json def = j.value("default_action", json::object());
+    if (!def.is_object()) {
+      p.fail("default_action", "must be an object");
+      def = json::object();
+    }
     def["team"] = j["default_team"];
     p.parse_action(def, "default_action", set.default_action, true);
     set.default_team = set.default_action.team;

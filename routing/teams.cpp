@@ -32,6 +32,18 @@ std::string hhmm(int minutes) {
   return buf;
 }
 
+// A string member of `obj` (or `def` when absent); a wrong type is a problem, not an exception.
+template <class Fail>
+std::string text(const json& obj, const char* key, const std::string& def, const std::string& path, Fail&& fail) {
+  auto it = obj.find(key);
+  if (it == obj.end() || it->is_null()) return def;
+  if (!it->is_string()) {
+    fail(path + "." + key, "must be a string");
+    return def;
+  }
+  return it->get<std::string>();
+}
+
 }  // namespace
 
 const member* team::find(std::string_view member_id) const {
@@ -54,11 +66,11 @@ std::expected<std::vector<team>, std::vector<std::string>> parse_teams(const jso
       continue;
     }
     team tm;
-    tm.id = t.value("id", std::string());
+    tm.id = text(t, "id", "", tp, fail);
     if (!valid_id(tm.id)) fail(tp + ".id", "required: lower-case letters, digits, '_', '.', '-' (at most 64)");
     else if (!team_ids.insert(tm.id).second) fail(tp + ".id", "duplicate team '" + tm.id + "'");
-    tm.name = t.value("name", tm.id);
-    tm.fallback_team = t.value("fallback_team", std::string());
+    tm.name = text(t, "name", tm.id, tp, fail);
+    tm.fallback_team = text(t, "fallback_team", "", tp, fail);
     std::set<std::string> member_ids;
     const json members = t.value("members", json::array());
     if (!members.is_array()) fail(tp + ".members", "must be an array");
@@ -70,18 +82,18 @@ std::expected<std::vector<team>, std::vector<std::string>> parse_teams(const jso
         continue;
       }
       member mb;
-      mb.id = m.value("id", std::string());
+      mb.id = text(m, "id", "", mp, fail);
       if (!valid_id(mb.id)) fail(mp + ".id", "required: lower-case letters, digits, '_', '.', '-' (at most 64)");
       else if (!member_ids.insert(mb.id).second) fail(mp + ".id", "duplicate member '" + mb.id + "'");
-      mb.name = m.value("name", mb.id);
-      mb.crm_user_id = m.value("crm_user_id", std::string());
+      mb.name = text(m, "name", mb.id, mp, fail);
+      mb.crm_user_id = text(m, "crm_user_id", "", mp, fail);
       if (m.contains("weight") && (!m["weight"].is_number_integer() || m["weight"].get<long long>() < 1 || m["weight"].get<long long>() > 1000))
         fail(mp + ".weight", "must be an integer from 1 to 1000");
       else mb.weight = m.value("weight", 1);
       if (m.contains("capacity") && (!m["capacity"].is_number_integer() || m["capacity"].get<long long>() < 0 || m["capacity"].get<long long>() > 100000))
         fail(mp + ".capacity", "must be an integer from 0 (unlimited) to 100000");
       else mb.capacity = m.value("capacity", 0);
-      const std::string state = m.value("state", std::string("active"));
+      const std::string state = text(m, "state", "active", mp, fail);
       if (state != "active" && state != "away") fail(mp + ".state", "must be 'active' or 'away'");
       mb.active = state == "active";
       if (m.contains("working_hours")) {
@@ -117,6 +129,27 @@ std::expected<std::vector<team>, std::vector<std::string>> parse_teams(const jso
       fail(path + "[" + std::to_string(i) + "].fallback_team", "unknown team '" + out[i].fallback_team + "'");
   if (!problems.empty()) return std::unexpected(std::move(problems));
   return out;
+}
+
+std::expected<team, std::vector<std::string>> parse_team(const json& j) {
+  if (!j.is_object()) return std::unexpected(std::vector<std::string>{"team: must be an object"});
+  json copy = j;
+  std::string fallback;
+  if (auto it = copy.find("fallback_team"); it != copy.end()) {
+    if (!it->is_null() && !it->is_string()) {
+      return std::unexpected(std::vector<std::string>{"fallback_team: must be a string"});
+    }
+    if (it->is_string()) fallback = it->get<std::string>();
+    copy.erase(it);
+  }
+  auto teams = parse_teams(json::array({copy}), "team");
+  if (!teams) {
+    std::vector<std::string> out;
+    for (const auto& p : teams.error()) out.push_back(p.starts_with("team[0].") ? p.substr(8) : p);
+    return std::unexpected(std::move(out));
+  }
+  teams->front().fallback_team = std::move(fallback);
+  return std::move(teams->front());
 }
 
 json to_json(const team& t) {

@@ -47,6 +47,10 @@ struct team {
 // Problems come back as "teams[1].members[0].working_hours.mon[1]: not a time range HH:MM-HH:MM".
 std::expected<std::vector<team>, std::vector<std::string>> parse_teams(const nlohmann::json& j,
                                                                         const std::string& path = "teams");
+// One team alone, the admin API's unit of edit: validated as parse_teams does, with paths
+// relative to the team ("members[1].weight: …"). fallback_team must be a string; whether it
+// names a team is the caller's check, who knows the other teams.
+std::expected<team, std::vector<std::string>> parse_team(const nlohmann::json& j);
 nlohmann::json to_json(const team& t);
 
 // Inside working hours at `now` (and active). Capacity is checked by the caller, who knows the load.

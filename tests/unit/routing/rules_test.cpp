@@ -91,7 +91,11 @@ INSTANTIATE_TEST_SUITE_P(
         bad_case{"sla_range", R"({"default_team":"hn-1","rules":[{"name":"a","action":{"team":"hn-1","sla_minutes":-5}}]})",
                  "rules[0].action.sla_minutes: must be an integer from 0 to 10080"},
         bad_case{"no_default", R"({"rules":[]})", "default_team: required non-empty string"},
-        bad_case{"unknown_key", R"({"default_team":"hn-1","rulez":[]})", "rulez: unknown key"}),
+        bad_case{"unknown_key", R"({"default_team":"hn-1","rulez":[]})", "rulez: unknown key"},
+        bad_case{"op_not_a_string", RULE(R"({"all":[{"field":"source","op":5,"value":"x"}]})"),
+                 "rules[1].conditions.all[0].op: must be a string"},
+        bad_case{"default_action_not_object", R"({"default_team":"hn-1","default_action":"fast","rules":[]})",
+                 "default_action: must be an object"}),
     [](const auto& p) { return std::string(p.param.name); });
 
 TEST(rules, reports_every_problem_at_once) {

@@ -65,5 +65,35 @@ TEST(teams, validation_names_path_and_reason) {
   EXPECT_EQ(bad.error(), expected);
 }
 
+// Wrong JSON types are problems with their path, never exceptions (the admin API sends what
+// clients wrote).
+TEST(teams, wrong_types_are_problems) {
+  auto bad = parse_teams(json::parse(R"([{"id":7,"name":["x"],"members":[{"id":"a","crm_user_id":1,"state":false}]}])"));
+  ASSERT_FALSE(bad);
+  const std::vector<std::string> expected{
+      "teams[0].id: must be a string",
+      "teams[0].id: required: lower-case letters, digits, '_', '.', '-' (at most 64)",
+      "teams[0].name: must be a string",
+      "teams[0].members[0].crm_user_id: must be a string",
+      "teams[0].members[0].state: must be a string"};
+  EXPECT_EQ(bad.error(), expected);
+}
+
+// One team alone: paths relative to it, and its fallback is left to the caller to check.
+TEST(teams, parse_team_alone) {
+  auto t = parse_team(json::parse(R"({"id":"hn-1","fallback_team":"hn-2","members":[{"id":"lan","weight":3}]})"));
+  ASSERT_TRUE(t) << t.error().front();
+  EXPECT_EQ(t->fallback_team, "hn-2");
+  EXPECT_EQ(t->find("lan")->weight, 3);
+  EXPECT_EQ(to_json(*t)["fallback_team"], "hn-2");
+
+  auto bad = parse_team(json::parse(R"({"id":"hn-1","members":[{"id":"lan","weight":0}]})"));
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error(), std::vector<std::string>{"members[0].weight: must be an integer from 1 to 1000"});
+  EXPECT_EQ(parse_team(json::parse(R"({"id":"hn-1","fallback_team":3})")).error(),
+            std::vector<std::string>{"fallback_team: must be a string"});
+  EXPECT_EQ(parse_team(json::array()).error(), std::vector<std::string>{"team: must be an object"});
+}
+
 }  // namespace
 }  // namespace lg::routing
