@@ -156,11 +156,30 @@ awaitable<std::expected<std::map<std::string, std::string>, core::error>> async_
 
 awaitable<std::expected<bool, core::error>> async_team_defs_seeded(redis_client& redis,
                                                                   const rule_store_options& opts) {
-  // HSETNX claims the seeding: exactly one caller sees false, every later one true.
-  std::vector<std::string> cmd{"HSETNX", keys::team_defs(opts.tenant), seeded_field, "1"};
+  std::vector<std::string> cmd{"HEXISTS", keys::team_defs(opts.tenant), seeded_field};
   auto r = co_await exec(redis, std::move(cmd));
   if (!r) co_return std::unexpected(r.error());
-  co_return to_int(*r) == 0;
+  co_return to_int(*r) == 1;
+}
+
+awaitable<std::expected<bool, core::error>> async_seed_team_def(redis_client& redis, const rule_store_options& opts,
+                                                               const std::string& team, const std::string& json,
+                                                               std::int64_t now_ms) {
+  std::vector<std::string> ks{keys::team_defs(opts.tenant), keys::audit(opts.tenant)};
+  std::vector<std::string> args{"seed", team, json, "config", std::to_string(now_ms), "team.seed", "{}",
+                                std::to_string(opts.audit_max_length), seeded_field};
+  auto r = co_await team_script().async_run(redis, std::move(ks), std::move(args));
+  if (!r) co_return std::unexpected(r.error());
+  if (r->is_error()) co_return std::unexpected(redis_error(*r));
+  co_return to_int(*r) == 1;
+}
+
+awaitable<std::expected<void, core::error>> async_mark_team_defs_seeded(redis_client& redis,
+                                                                       const rule_store_options& opts) {
+  std::vector<std::string> cmd{"HSET", keys::team_defs(opts.tenant), seeded_field, "1"};
+  auto r = co_await exec(redis, std::move(cmd));
+  if (!r) co_return std::unexpected(r.error());
+  co_return std::expected<void, core::error>{};
 }
 
 awaitable<std::expected<bool, core::error>> async_write_team_def(redis_client& redis, const rule_store_options& opts,

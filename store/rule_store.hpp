@@ -80,9 +80,17 @@ awaitable<std::expected<std::vector<rule_version>, core::error>> async_rules_his
 // Team definitions: id -> JSON. Empty when never seeded.
 awaitable<std::expected<std::map<std::string, std::string>, core::error>> async_team_defs(
     redis_client& redis, const rule_store_options& opts);
-// Whether the definitions were ever written (an admin may delete every team: still seeded).
+// Whether the definitions were ever seeded (an admin may delete every team: still seeded).
 awaitable<std::expected<bool, core::error>> async_team_defs_seeded(redis_client& redis,
                                                                   const rule_store_options& opts);
+// Seeding from the config, safe from several processes at once: writes one team's definition
+// (with a "team.seed" audit entry) unless the definitions are marked seeded or the team is
+// there; then async_mark_team_defs_seeded once every team is written. True when written.
+awaitable<std::expected<bool, core::error>> async_seed_team_def(redis_client& redis, const rule_store_options& opts,
+                                                               const std::string& team, const std::string& json,
+                                                               std::int64_t now_ms);
+awaitable<std::expected<void, core::error>> async_mark_team_defs_seeded(redis_client& redis,
+                                                                       const rule_store_options& opts);
 
 // Sets (json non-empty) or deletes (json empty) one team definition with its audit entry.
 // Returns false for a delete of an unknown team.

@@ -3,11 +3,17 @@
 --
 -- KEYS[1] lg:{t}:teamdefs  HASH team id -> the team's JSON as the admin API shows it
 -- KEYS[2] lg:{t}:audit     STREAM
--- ARGV[1] put|del; ARGV[2] team id; ARGV[3] team JSON (put); ARGV[4] actor; ARGV[5] now (ms);
+-- ARGV[1] put|del|seed; ARGV[2] team id; ARGV[3] team JSON (put); ARGV[4] actor; ARGV[5] now (ms);
 -- ARGV[6] audit action; ARGV[7] audit detail (JSON); ARGV[8] audit MAXLEN ~.
+-- ARGV[9] (seed) the field that marks the definitions as seeded.
 -- Returns 1 when something changed (a del of an unknown team returns 0 and audits nothing).
+-- seed writes the team only while the definitions are not marked seeded and it is not there
+-- yet, so processes that start together seed once, and a team an admin deleted stays deleted.
 
-if ARGV[1] == 'del' then
+if ARGV[1] == 'seed' then
+  if redis.call('HEXISTS', KEYS[1], ARGV[9]) == 1 then return 0 end
+  if redis.call('HSETNX', KEYS[1], ARGV[2], ARGV[3]) == 0 then return 0 end
+elseif ARGV[1] == 'del' then
   if redis.call('HDEL', KEYS[1], ARGV[2]) == 0 then return 0 end
 else
   redis.call('HSET', KEYS[1], ARGV[2], ARGV[3])
