@@ -7,6 +7,7 @@
 #include "gateway/metrics.hpp"
 #include "gateway/poll_service.hpp"
 #include "gateway/routes.hpp"
+#include "gateway/rules_watcher.hpp"
 #include "gateway/server.hpp"
 #include "gateway/worker_pool.hpp"
 
@@ -99,14 +100,30 @@ int serve(const std::string& path, unsigned threads, int port, const std::string
 
   const unsigned workers = want.process ? cfg.processing.workers : 0;
   // With teams configured, each resolved lead is routed and assigned before it is acknowledged.
+  // Rules and teams: the config seeds the routing store once; admins' edits in Redis win after.
+  auto live = std::make_shared<gateway::live_rules>(0, cfg.routing);
+  routing::rule_set rules = cfg.routing;
+  std::vector<routing::team> teams = cfg.teams;
+  if (auto st = gateway::load_routing(redis, cfg, std::chrono::seconds(3))) {
+    live->set(st->version, std::make_shared<const routing::rule_set>(st->rules));
+    rules = std::move(st->rules);
+    teams = std::move(st->teams);
+  } else {
+    gateway::logging::log(spdlog::level::warn, "routing store not read (" + st.error() + "); starting from the config");
+  }
   std::shared_ptr<gateway::assign_stage> stage;
-  if (workers > 0 && !cfg.teams.empty()) {
+  if (workers > 0 && !teams.empty()) {
     gateway::assign_stage_options ao;
     ao.time_zone = cfg.time_zone;
     ao.store.tenant = cfg.tenant;
     ao.store.outbox_max_length = cfg.processing.outbox_limit;
-    stage = gateway::assign_stage::create(cfg.routing, cfg.teams, ao);
+    stage = gateway::assign_stage::create(std::move(rules), std::move(teams), ao);
   }
+  // Published rule changes reach this process's workers and dry-run within a second.
+  gateway::rules_watcher_options wo;
+  wo.tenant = cfg.tenant;
+  gateway::rules_watcher watcher(redis, wo, live, stage);
+  watcher.start();
   gateway::worker_pool pool(redis, worker_options(cfg), workers, stage, enrich);
   // IMAP mailboxes are polled by the process role: like the workers, they feed lg:{t}:in.
   std::unique_ptr<gateway::imap_pollers> mail;
@@ -138,7 +155,7 @@ int serve(const std::string& path, unsigned threads, int port, const std::string
   if (delivery) stats.set_delivery_source([&delivery] { return delivery->report(); });
   std::optional<gateway::router> routes;
   try {
-    routes.emplace(gateway::build_router(cfg, stats));
+    routes.emplace(gateway::build_router(cfg, stats, live));
     if (want.process) mail = std::make_unique<gateway::imap_pollers>(cfg, redis, &stats);
   } catch (const config::config_error& e) {
     std::cerr << "leadgate: config error: " << e.what() << "\n";

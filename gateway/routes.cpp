@@ -3,7 +3,7 @@
 
 namespace lg::gateway {
 
-router build_router(const config::config& cfg, metrics& stats) {
+router build_router(const config::config& cfg, metrics& stats, std::shared_ptr<live_rules> live) {
   auto proxies = proxy_list::parse(cfg.server.trusted_proxies);
   if (!proxies) throw config::config_error("server." + proxies.error());
   router r;
@@ -18,6 +18,8 @@ router build_router(const config::config& cfg, metrics& stats) {
   add_queues_routes(r, cfg, auth);
   add_destination_routes(r, cfg, auth);
   add_sync_routes(r, cfg);
+  add_admin_rules_routes(r, cfg, auth, std::move(live));
+  add_admin_teams_routes(r, cfg, auth);
   return r;
 }
 

@@ -9,7 +9,8 @@ namespace lg::gateway {
 
 namespace {
 
-// Seeds the teams on a short-lived connection, bounded by `limit`.
+// Seeds the teams on a short-lived connection, bounded by `limit`. Teams already in Redis are
+// kept: admins edit them there (admin API), and this process's copy may be the config's.
 bool seed_teams(const store::redis_options& redis, assign_stage& stage, std::chrono::milliseconds limit) {
   asio::io_context ioc;
   auto client = store::redis_client::create(ioc, redis);
@@ -19,7 +20,7 @@ bool seed_teams(const store::redis_options& redis, assign_stage& stage, std::chr
       [&]() -> awaitable<std::expected<void, core::error>> {
         const auto deadline = std::chrono::steady_clock::now() + limit;
         for (;;) {
-          auto r = co_await stage.async_seed(*client, true);
+          auto r = co_await stage.async_seed(*client, false);
           if (r || std::chrono::steady_clock::now() >= deadline) {
             client->stop();
             co_return r;
