@@ -91,6 +91,13 @@ std::shared_ptr<const routing::rule_set> assign_stage::rules() const {
   return rules_;
 }
 
+std::vector<assignment_count> assign_stage::assignment_counts() const {
+  std::vector<assignment_count> out;
+  std::lock_guard lock(mutex_);
+  for (const auto& [k, n] : counts_) out.push_back({std::get<0>(k), std::get<1>(k), std::get<2>(k), n});
+  return out;
+}
+
 store::clock_point assign_stage::now() const { return make_clock_point(clock_(), opts_.time_zone); }
 
 assign_route_fn assign_stage::route(std::shared_ptr<store::redis_client> redis) {
@@ -119,9 +126,16 @@ awaitable<std::expected<store::assignment, core::error>> assign_stage::async_rou
     ++stats_.errors;
     co_return r;
   }
-  if (r->duplicate) ++stats_.duplicates;
-  else if (r->member.empty()) ++stats_.waiting;
+  if (r->duplicate) {
+    ++stats_.duplicates;
+    co_return r;
+  }
+  if (r->member.empty()) ++stats_.waiting;
   else ++stats_.assigned;
+  {
+    std::lock_guard lock(mutex_);
+    ++counts_[{r->team, std::string(routing::to_string(decision.action.strategy)), r->state}];
+  }
   co_return r;
 }
 

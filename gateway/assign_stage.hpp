@@ -20,9 +20,11 @@
 #include <cstdint>
 #include <expected>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <tuple>
 #include <vector>
 
 namespace lg::gateway {
@@ -40,6 +42,14 @@ struct assign_stage_stats {
   std::atomic<std::uint64_t> errors{0};
   std::atomic<std::uint64_t> sweeps{0};
   std::atomic<std::uint64_t> reassigned{0};  // by the SLA sweep (re-assigned or escalated)
+};
+
+// One series of leadgate_assignments_total: leads this stage routed (redeliveries not counted).
+struct assignment_count {
+  std::string team;
+  std::string strategy;  // round_robin, weighted_round_robin, least_loaded, claim
+  std::string outcome;   // the assignment's state: assigned, backlog, waiting
+  std::uint64_t count = 0;
 };
 
 // The hook type of process_worker_options::route.
@@ -77,6 +87,9 @@ class assign_stage : public std::enable_shared_from_this<assign_stage> {
   void set_rules(routing::rule_set rules);
   std::shared_ptr<const routing::rule_set> rules() const;
 
+  // By team, strategy and outcome; bounded by teams x strategies x states.
+  std::vector<assignment_count> assignment_counts() const;
+
   store::clock_point now() const;
   const assign_stage_stats& stats() const noexcept { return stats_; }
   const assign_stage_options& options() const noexcept { return opts_; }
@@ -87,6 +100,7 @@ class assign_stage : public std::enable_shared_from_this<assign_stage> {
 
   mutable std::mutex mutex_;
   std::shared_ptr<const routing::rule_set> rules_;
+  std::map<std::tuple<std::string, std::string, std::string>, std::uint64_t> counts_;
   std::vector<routing::team> teams_;
   assign_stage_options opts_;
   clock_fn clock_;

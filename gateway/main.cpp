@@ -153,6 +153,7 @@ int serve(const std::string& path, unsigned threads, int port, const std::string
 
   gateway::metrics stats;
   if (delivery) stats.set_delivery_source([&delivery] { return delivery->report(); });
+  if (stage) stats.watch_assignments(stage);
   std::optional<gateway::router> routes;
   try {
     routes.emplace(gateway::build_router(cfg, stats, live));

@@ -1,6 +1,9 @@
 // Metric families and their per-thread series caches; see metrics.hpp.
 #include "gateway/metrics.hpp"
 
+#include "gateway/assign_stage.hpp"
+#include "store/queues.hpp"
+
 #include <prometheus/text_serializer.h>
 
 #include <atomic>
@@ -123,7 +126,21 @@ metrics::metrics()
                           .Name("leadgate_outbox_fanout_entries_total")
                           .Help("Outbox entries copied to the destinations that want them")
                           .Register(*registry_)
-                          .Add({})) {}
+                          .Add({})),
+      assignments_(prometheus::BuildCounter()
+                       .Name("leadgate_assignments_total")
+                       .Help("Leads this process routed, by team, strategy and outcome (assigned, backlog, waiting)")
+                       .Register(*registry_)),
+      sla_reassignments_(prometheus::BuildCounter()
+                             .Name("leadgate_sla_reassignments_total")
+                             .Help("Leads re-assigned or escalated by this process's SLA sweep")
+                             .Register(*registry_)
+                             .Add({})),
+      team_waiting_(prometheus::BuildGauge()
+                        .Name("leadgate_team_waiting")
+                        .Help("Leads waiting in a team's backlog (no member free) or claim queue, from Redis")
+                        .Register(*registry_)),
+      assign_watch_(std::make_unique<assign_watch>()) {}
 
 void metrics::set_delivery_source(std::function<delivery_report()> source) {
   std::lock_guard lock(delivery_mu_);
@@ -203,6 +220,56 @@ void metrics::sync_redis(std::size_t worker_index, const store::redis_client& cl
   seen.errors = s.errors;
   seen.timeouts = s.timeouts;
   redis_connected_.Add({{"thread", std::to_string(worker_index)}}).Set(client.connected() ? 1.0 : 0.0);
+}
+
+void metrics::watch_assignments(std::shared_ptr<const assign_stage> stage) {
+  std::lock_guard lock(assign_watch_->mutex);
+  assign_watch_->stage = std::move(stage);
+}
+
+void metrics::watch_queues(store::assign_options opts, std::string time_zone) {
+  std::lock_guard lock(assign_watch_->mutex);
+  assign_watch_->queues.emplace(std::move(opts), std::move(time_zone));
+}
+
+awaitable<void> metrics::async_refresh_assignments(store::redis_client& redis) {
+  auto& w = *assign_watch_;
+  std::shared_ptr<const assign_stage> stage;
+  std::optional<std::pair<store::assign_options, std::string>> queues;
+  {
+    std::lock_guard lock(w.mutex);
+    stage = w.stage;
+    queues = w.queues;
+  }
+  if (stage) {
+    const auto counts = stage->assignment_counts();
+    const std::uint64_t reassigned = stage->stats().reassigned.load();
+    // Totals become increments: several scrapes may run at once, each adds what is new.
+    std::lock_guard lock(w.mutex);
+    for (const auto& c : counts) {
+      auto& seen = w.seen[{c.team, c.strategy, c.outcome}];
+      if (c.count > seen) {
+        assignments_.Add({{"team", c.team}, {"strategy", c.strategy}, {"outcome", c.outcome}})
+            .Increment(static_cast<double>(c.count - seen));
+        seen = c.count;
+      }
+    }
+    if (reassigned > w.reassigned_seen) {
+      sla_reassignments_.Increment(static_cast<double>(reassigned - w.reassigned_seen));
+      w.reassigned_seen = reassigned;
+    }
+  }
+  if (!queues) co_return;
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                      std::chrono::system_clock::now().time_since_epoch())
+                      .count();
+  const store::clock_point now = make_clock_point(ms, queues->second);
+  auto view = co_await store::async_queues(redis, queues->first, now);
+  if (!view) co_return;  // Redis errors are counted by sync_redis; the gauges keep their last value
+  for (const auto& t : view->teams) {
+    team_waiting_.Add({{"team", t.id}, {"queue", "backlog"}}).Set(static_cast<double>(t.backlog));
+    team_waiting_.Add({{"team", t.id}, {"queue", "claim"}}).Set(static_cast<double>(t.claim_waiting));
+  }
 }
 
 std::string metrics::serialize() const {

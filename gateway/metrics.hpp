@@ -3,6 +3,8 @@
 // thread-local hash lookup instead of prometheus-cpp's locked family lookup.
 #pragma once
 
+#include "core/asio.hpp"
+#include "store/assignments.hpp"
 #include "store/redis_client.hpp"
 
 #include <prometheus/counter.h>
@@ -16,11 +18,15 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
+#include <tuple>
 #include <string_view>
 #include <vector>
 
 namespace lg::gateway {
+
+class assign_stage;  // gateway/assign_stage.hpp
 
 class metrics {
  public:
@@ -65,6 +71,13 @@ class metrics {
   // leadgate_delivery_lag_seconds, leadgate_dead_letters, leadgate_outbox_length,
   // leadgate_outbox_fanout_entries_total.
   void set_delivery_source(std::function<delivery_report()> source);
+  // Routing and assignment, brought up to date by async_refresh_assignments (the /metrics
+  // route calls it before serialize): leadgate_assignments_total{team,strategy,outcome} and
+  // leadgate_sla_reassignments_total from this process's stage (watch_assignments), and
+  // leadgate_team_waiting{team,queue="backlog|claim"} read from Redis (watch_queues).
+  void watch_assignments(std::shared_ptr<const assign_stage> stage);
+  void watch_queues(store::assign_options opts, std::string time_zone);
+  awaitable<void> async_refresh_assignments(store::redis_client& redis);
 
   // The text exposition format.
   std::string serialize() const;
@@ -98,6 +111,17 @@ class metrics {
   prometheus::Family<prometheus::Gauge>& dead_letters_;
   prometheus::Gauge& outbox_length_;
   prometheus::Counter& fanout_entries_;
+  prometheus::Family<prometheus::Counter>& assignments_;
+  prometheus::Counter& sla_reassignments_;
+  prometheus::Family<prometheus::Gauge>& team_waiting_;
+  struct assign_watch {
+    std::mutex mutex;
+    std::shared_ptr<const assign_stage> stage;
+    std::optional<std::pair<store::assign_options, std::string>> queues;  // options, time zone
+    std::map<std::tuple<std::string, std::string, std::string>, std::uint64_t> seen;
+    std::uint64_t reassigned_seen = 0;
+  };
+  std::unique_ptr<assign_watch> assign_watch_;
 };
 
 }  // namespace lg::gateway

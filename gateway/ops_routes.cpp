@@ -64,8 +64,14 @@ void add_ops_routes(router& r, const config::config& cfg, metrics& stats) {
     co_return res;
   });
   r.add(http::verb::get, "/readyz", [&stats](request_context& ctx) { return readyz(stats, ctx); });
+  store::assign_options assign;
+  assign.tenant = cfg.tenant;
+  stats.watch_queues(assign, cfg.time_zone);
   r.add(http::verb::get, "/metrics", [&stats](request_context& ctx) -> awaitable<response> {
-    if (ctx.redis) stats.sync_redis(ctx.worker_index, *ctx.redis);
+    if (ctx.redis) {
+      co_await stats.async_refresh_assignments(*ctx.redis);
+      stats.sync_redis(ctx.worker_index, *ctx.redis);
+    }
     response res{http::status::ok, 11};
     res.set(http::field::content_type, "text/plain; version=0.0.4; charset=utf-8");
     res.body() = stats.serialize();
