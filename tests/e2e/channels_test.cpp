@@ -1,6 +1,8 @@
 // The built binary with webhook sources whose secrets come from the environment: a signed Zalo
 // user_submit_info and a signed Facebook Messenger message are accepted with 200, their replays
-// are answered as duplicates, and a forged one is refused.
+// are answered as duplicates, and a forged one is refused. A missed Stringee call and a web
+// form from the same phone end as one contact with two touches, the missed call routed by its
+// flag to the call-back team.
 #include "adapters/signature.hpp"
 #include "support/e2e.hpp"
 
@@ -10,7 +12,9 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <random>
+#include <set>
 #include <sstream>
 
 namespace lg::test {
@@ -98,6 +102,87 @@ TEST(E2EChannels, MissingWebhookSecretFailsAtStartup) {
   const auto code = p.wait(std::chrono::seconds(10));
   ASSERT_TRUE(code.has_value());
   EXPECT_EQ(*code, 2);  // a config error
+  fs::remove_all(cfg.parent_path());
+}
+
+TEST(E2EChannels, MissedCallAndFormFromOnePhoneAreOneContactWithTwoTouches) {
+  const char* url = std::getenv("LG_TEST_REDIS_URL");
+  ASSERT_NE(url, nullptr) << "LG_TEST_REDIS_URL is not set";
+  const std::string stringee_secret = "e2e-stringee-secret";
+  const std::string admin_token = "e2e-admin-token-missed-call-0001";
+  std::random_device rd;
+  nlohmann::json j = {
+      {"tenant", "e2e-missed-" + std::to_string(rd())},
+      {"server", {{"listen", "127.0.0.1"}, {"port", 8080}, {"threads", 1}, {"shutdown_grace_ms", 3000}}},
+      {"logging", {{"level", "warn"}}},
+      {"admin", {{"tokens", {{{"name", "ops"}, {"role", "viewer"}, {"sha256", adapters::sig::sha256_hex(admin_token)}}}}}},
+      {"processing", {{"workers", 1}, {"claim_idle_ms", 1000}}},
+      {"teams", {{{"id", "sales"}, {"members", {{{"id", "an"}}}}}, {{"id", "callback"}, {"members", {{{"id", "binh"}}}}}}},
+      {"routing",
+       {{"default_team", "sales"},
+        {"rules",
+         {{{"name", "missed calls"},
+           {"conditions", {{"all", {{{"field", "extra.missed_call"}, {"op", "equals"}, {"value", "true"}}}}}},
+           {"action", {{"team", "callback"}}}}}}}},
+      {"sources",
+       {{{"id", "hotline-main"}, {"channel", "hotline"}, {"preset", "stringee"},
+         {"options", {{"signing_secret", {{"env", "LG_E2E_STRINGEE_SECRET"}}}}}},
+        {{"id", "website"}, {"channel", "web_form"},
+         {"field_map", {{"full_name", {"ho_ten"}}, {"phone", {"sdt"}}}}, {"required", {"phone"}}}}},
+  };
+  const auto cfg = write_temp("leadgate.json", j.dump(2));
+  child_process p({LG_BINARY, "serve", "--config", cfg.string(), "--port", "0"},
+                  {"LEADGATE_REDIS_URL=" + std::string(url), "LG_E2E_STRINGEE_SECRET=" + stringee_secret});
+  const auto port = start(p);
+  ASSERT_NE(port, 0);
+  ASSERT_TRUE(wait_ready(port));
+  const std::map<std::string, std::string> auth{{"Authorization", "Bearer " + admin_token}};
+
+  std::ifstream f(std::string(LG_FIXTURES_DIR) + "/telephony/stringee_missed.json", std::ios::binary);
+  std::ostringstream call;
+  call << f.rdbuf();  // from 0987654321, answeredTime 0
+  const auto sig = adapters::sig::base64_encode(adapters::sig::hmac_sha1(stringee_secret, call.str()));
+  auto c = http_request(port, verb::post, "/v1/hooks/telephony/hotline-main", call.str(),
+                        {{"Content-Type", "application/json"}, {"X-STRINGEE-SIGNATURE", sig}});
+  ASSERT_EQ(c.status, 200u) << c.body;
+  ASSERT_EQ(nlohmann::json::parse(c.body)["accepted"], 1);
+  auto form = http_request(port, verb::post, "/v1/forms/website", "ho_ten=Nguy%E1%BB%85n+Lan&sdt=%2B84987654321",
+                           {{"Content-Type", "application/x-www-form-urlencoded"}});
+  ASSERT_EQ(form.status, 202u) << form.body;
+
+  nlohmann::json contact;
+  ASSERT_TRUE(eventually([&] {
+    auto found = http_request(port, verb::get, "/admin/v1/contacts?phone=0987654321", {}, auth);
+    if (found.status != 200) return false;
+    const auto list = nlohmann::json::parse(found.body).at("contacts");
+    if (list.size() != 1) return false;
+    auto one = http_request(port, verb::get, "/admin/v1/contacts/" + list[0].at("id").get<std::string>() + "?timeline=10",
+                            {}, auth);
+    if (one.status != 200) return false;
+    contact = nlohmann::json::parse(one.body);
+    std::size_t touches = 0;
+    for (const auto& t : contact.at("timeline")) touches += t.value("k", "") == "touch";
+    return touches == 2;
+  })) << contact.dump();
+  std::multiset<std::string> channels;
+  for (const auto& t : contact.at("timeline"))
+    if (t.value("k", "") == "touch") channels.insert(t.value("ch", ""));
+  EXPECT_EQ(channels, (std::multiset<std::string>{"hotline", "web_form"}));
+  EXPECT_EQ(contact.at("name"), "Nguyễn Lan");
+
+  // The flag routed the call to the call-back team, the form to the default team.
+  nlohmann::json queues;
+  ASSERT_TRUE(eventually([&] {
+    auto q = http_request(port, verb::get, "/admin/v1/queues", {}, auth);
+    if (q.status != 200) return false;
+    queues = nlohmann::json::parse(q.body);
+    std::map<std::string, long> len;
+    for (const auto& t : queues.at("teams")) len[t.at("id")] = t.at("stream_length").get<long>();
+    return len["callback"] == 1 && len["sales"] == 1;
+  })) << queues.dump();
+
+  p.signal(SIGTERM);
+  EXPECT_EQ(p.wait(std::chrono::seconds(5)), std::optional<int>(0));
   fs::remove_all(cfg.parent_path());
 }
 
