@@ -57,8 +57,8 @@ TEST_F(delivery_test, UnwantedEventTypesAreNotCopied) {
   EXPECT_EQ(rx.requests(), 0u);
 }
 
-TEST_F(delivery_test, OutageOf2000ChangesAllDeliveredOnceInOrderPerContact) {
-  constexpr std::size_t n = 2000, contacts = 50;
+TEST_F(delivery_test, OutageOf10000ChangesAllDeliveredOnceInOrderPerContact) {
+  constexpr std::size_t n = 10000, contacts = 200;
   fake_receiver rx(whsec_a);
   rx.set_mode(fake_receiver::mode::down);
   auto cfg = make_config({destination("crm", rx.url())});
@@ -71,10 +71,10 @@ TEST_F(delivery_test, OutageOf2000ChangesAllDeliveredOnceInOrderPerContact) {
   EXPECT_LT(during, 100u) << "the breaker must stop hammering a destination that is down";
   EXPECT_EQ(rx.unique(), 0u);
   rx.set_mode(fake_receiver::mode::up);
-  ASSERT_TRUE(rx.wait_unique(n, 25s)) << "delivered " << rx.unique() << " of " << n;
+  ASSERT_TRUE(rx.wait_unique(n, 90s)) << "delivered " << rx.unique() << " of " << n;
   pool->stop();
   const auto took = std::chrono::steady_clock::now() - t0;
-  EXPECT_LT(took, 30s);
+  EXPECT_LT(took, 95s);
   EXPECT_EQ(rx.unique(), n);
   EXPECT_EQ(rx.duplicates(), 0u);
   EXPECT_EQ(rx.bad_signatures(), 0u);

@@ -70,12 +70,14 @@ TEST(ConfigDestinations, ProblemsNameThePath) {
        "retry":{"schedule_s":[0,-1]},"breaker":{"failures":0},"extra":1},
       {"id":"d2","url":"https://x.example","secrets":[{"env":"LG_TEST_WHSEC_BAD"}]},
       {"id":"d3","url":"https://x.example"},
-      {"id":"d3","url":"https://x.example","secrets":[{"env":"LG_TEST_WHSEC"}]}]})"));
+      {"id":"d3","url":"https://x.example","secrets":[{"env":"LG_TEST_WHSEC"}]},
+      {"id":"d5","url":"https://x.example","secrets":["whsec_plain"]}]})"));
   ::unsetenv("LG_TEST_WHSEC_BAD");
   EXPECT_THAT(problems, Contains(HasSubstr("destinations[0].id: must match")));
   EXPECT_THAT(problems, Contains(HasSubstr("destinations[0].type: unknown type 'ftp'")));
   EXPECT_THAT(problems, Contains("destinations[0].url: not an http(s) URL"));
-  EXPECT_THAT(problems, Contains(HasSubstr("destinations[0].secrets[0]: must be a secret")));
+  // An unknown type's own fields are not checked further; a known type's plain-text secret is refused.
+  EXPECT_THAT(problems, Contains(HasSubstr("destinations[4].secrets[0]: must be a secret")));
   EXPECT_THAT(problems, Contains(HasSubstr("destinations[0].events[0]: an event type")));
   EXPECT_THAT(problems, Contains(HasSubstr("destinations[0].retry.schedule_s[1]: must be a number of seconds")));
   EXPECT_THAT(problems, Contains(HasSubstr("destinations[0].breaker.failures")));
