@@ -93,7 +93,23 @@ bool is_valid_utf8(std::string_view s) noexcept {
   return true;
 }
 
+// Printable ASCII with single inner spaces is already clean and in NFC (ASCII is NFC-invariant):
+// utm values, ids, e-mail-like and numeric fields skip the round trip through UTF-16.
+namespace {
+bool clean_ascii(std::string_view s) noexcept {
+  if (s.empty()) return true;
+  if (s.front() == ' ' || s.back() == ' ') return false;
+  char prev = 0;
+  for (char c : s) {
+    if (c < ' ' || c > '~' || (c == ' ' && prev == ' ')) return false;
+    prev = c;
+  }
+  return true;
+}
+}  // namespace
+
 std::string normalize_text(std::string_view raw) {
+  if (clean_ascii(raw)) return std::string(raw);
   return to_utf8(to_nfc(clean_decode(raw)));
 }
 

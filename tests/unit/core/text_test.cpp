@@ -56,6 +56,14 @@ constexpr text_case text_cases[] = {
     {"Nguye\xCC\x82\xCC\x83n", "Nguy\xE1\xBB\x85n"},   // NFD -> NFC: Nguyễn
     {"Hoa\xCC\x80", "Ho\xC3\xA0"},                     // Hoà
     {"\xF0\x9F\x91\xA9\xE2\x80\x8D\xF0\x9F\x8E\x93", "\xF0\x9F\x91\xA9\xE2\x80\x8D\xF0\x9F\x8E\x93"},  // ZWJ kept
+    // Printable ASCII takes a shortcut; everything that needs cleaning must still get it.
+    {"utm-bench_01 a.b", "utm-bench_01 a.b"},
+    {"a  b", "a b"},
+    {" a", "a"},
+    {"a ", "a"},
+    {"a\tb", "a b"},
+    {"a\x7F" "b", "ab"},
+    {"~!@#$%^&*()_+{}|:<>?", "~!@#$%^&*()_+{}|:<>?"},
 };
 
 TEST(text, normalize_text_table) {
