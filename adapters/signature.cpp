@@ -13,6 +13,18 @@
 namespace lg::adapters::sig {
 namespace {
 
+// OpenSSL 3 looks a digest up in its providers on every use of EVP_sha256() and friends (a
+// property query under a lock); fetched once, the object is immutable and shared by threads.
+const EVP_MD* fetched(const char* name, const EVP_MD* fallback) {
+  EVP_MD* md = EVP_MD_fetch(nullptr, name, nullptr);
+  return md != nullptr ? md : fallback;  // kept for the life of the process
+}
+
+const EVP_MD* sha256_md() {
+  static const EVP_MD* const md = fetched("SHA256", EVP_sha256());
+  return md;
+}
+
 std::string digest(const EVP_MD* md, std::string_view data) {
   std::array<unsigned char, EVP_MAX_MD_SIZE> out{};
   unsigned len = 0;
@@ -35,10 +47,10 @@ std::string hmac(const EVP_MD* md, std::string_view key, std::string_view data) 
 
 }  // namespace
 
-std::string sha256_hex(std::string_view data) { return to_hex(digest(EVP_sha256(), data)); }
+std::string sha256_hex(std::string_view data) { return to_hex(digest(sha256_md(), data)); }
 
 std::string hmac_sha256(std::string_view key, std::string_view data) {
-  return hmac(EVP_sha256(), key, data);
+  return hmac(sha256_md(), key, data);
 }
 
 std::string hmac_sha1(std::string_view key, std::string_view data) {

@@ -25,6 +25,8 @@ struct form_env {
   const config::config& cfg;
   metrics& stats;
   proxy_list proxies;
+  // The input-name table of every form source, built once (config does not change at run time).
+  std::map<std::string, adapters::web_form::field_mapping, std::less<>> mappings;
 };
 
 bool form_channel(std::string_view ch) { return ch == "web_form" || ch == "landing_page"; }
@@ -93,7 +95,9 @@ awaitable<response> post_form(const form_env& env, request_context& ctx) {
   if (!adapters::web_form::token_ok(*src, in)) {
     co_return finish(error_response(make_error(errc::unauthorized, "missing or wrong token", "token")));
   }
-  auto parsed = adapters::web_form::parse_form(*src, in);
+  const auto mapping = env.mappings.find(src->id);
+  auto parsed = mapping != env.mappings.end() ? adapters::web_form::parse_form(*src, mapping->second, in)
+                                              : adapters::web_form::parse_form(*src, in);
   if (!parsed) co_return finish(error_response(parsed.error()));
 
   if (parsed->honeypot) {
@@ -157,7 +161,10 @@ awaitable<response> preflight(const form_env& env, request_context& ctx) {
 }  // namespace
 
 void add_form_routes(router& r, const config::config& cfg, metrics& stats, proxy_list proxies) {
-  auto env = std::make_shared<form_env>(form_env{cfg, stats, std::move(proxies)});
+  auto env = std::make_shared<form_env>(form_env{cfg, stats, std::move(proxies), {}});
+  for (const auto& src : cfg.sources) {
+    if (form_channel(src.channel)) env->mappings.emplace(src.id, adapters::web_form::field_mapping(src));
+  }
   r.add(http::verb::post, "/v1/forms/{source}", [env](request_context& ctx) { return post_form(*env, ctx); });
   r.add(http::verb::options, "/v1/forms/{source}", [env](request_context& ctx) { return preflight(*env, ctx); });
 }

@@ -10,15 +10,6 @@
 namespace lg::adapters::web_form::detail {
 namespace {
 
-// Lower-cased input name -> target for this source: its own map first, then the preset.
-std::map<std::string, std::string, std::less<>> lookup_table(const config::source_config& src) {
-  std::map<std::string, std::string, std::less<>> table;
-  for (const auto& [target, inputs] : src.field_map)
-    for (const auto& in : inputs) table.emplace(lower_ascii(in), target);
-  for (const auto& [name, target] : preset_fields(src.preset)) table.emplace(std::string(name), std::string(target));
-  return table;
-}
-
 void set_once(std::string& slot, std::string_view value) {
   if (slot.empty()) slot = trim(value);
 }
@@ -74,6 +65,26 @@ std::string normalize_message(std::string_view raw) {
 
 }  // namespace
 
+}  // namespace lg::adapters::web_form::detail
+
+namespace lg::adapters::web_form {
+
+field_mapping::field_mapping(const config::source_config& src) : honeypot_(detail::lower_ascii(src.honeypot)) {
+  for (const auto& [target, inputs] : src.field_map)
+    for (const auto& in : inputs) table_.emplace(detail::lower_ascii(in), target);
+  for (const auto& [name, target] : detail::preset_fields(src.preset))
+    table_.emplace(std::string(name), std::string(target));
+}
+
+const std::string* field_mapping::target(std::string_view lower_name) const {
+  const auto it = table_.find(lower_name);
+  return it == table_.end() ? nullptr : &it->second;
+}
+
+}  // namespace lg::adapters::web_form
+
+namespace lg::adapters::web_form::detail {
+
 bool consent_value(std::string_view raw) {
   const auto v = lower_ascii(trim(raw));
   return !(v.empty() || v == "0" || v == "false" || v == "no" || v == "off" || v == "n" || v == "không" ||
@@ -81,8 +92,11 @@ bool consent_value(std::string_view raw) {
 }
 
 mapped_form map_fields(const config::source_config& src, const field_list& fields) {
-  const auto table = lookup_table(src);
-  const auto honeypot = lower_ascii(src.honeypot);
+  return map_fields(field_mapping(src), fields);
+}
+
+mapped_form map_fields(const field_mapping& mapping, const field_list& fields) {
+  const auto& honeypot = mapping.honeypot();
   mapped_form f;
   for (const auto& [name, value] : fields) {
     const auto lname = lower_ascii(name);
@@ -90,8 +104,8 @@ mapped_form map_fields(const config::source_config& src, const field_list& field
       f.honeypot = f.honeypot || !trim(value).empty();
       continue;
     }
-    if (const auto it = table.find(lname); it != table.end()) {
-      assign(f, it->second, name, value);
+    if (const std::string* target = mapping.target(lname)) {
+      assign(f, *target, name, value);
     } else if (lname.find('.') != std::string::npos && config::is_known_target(lname)) {
       // Nested JSON such as {"interest":{"program":"IELTS"}} arrives as "interest.program".
       assign(f, lname, name, value);

@@ -21,6 +21,7 @@ struct mapped_form {
   bool honeypot = false;
 };
 
+mapped_form map_fields(const field_mapping& mapping, const field_list& fields);
 mapped_form map_fields(const config::source_config& src, const field_list& fields);
 
 // Why the first phone / email failed to normalize, for the required-field error.

@@ -1,12 +1,11 @@
 // parse_form: one form post -> one lead event. Picks the body parser by Content-Type, maps
 // and normalizes the fields, enforces the source's required fields and derives the event id
 // from the normalized content, so a double-clicked submit is one lead.
+#include "adapters/signature.hpp"
 #include "adapters/web_form/field_collector.hpp"
 #include "adapters/web_form/field_mapper.hpp"
 #include "adapters/web_form/header_params.hpp"
 #include "core/normalize.hpp"
-
-#include <openssl/evp.h>
 
 #include <algorithm>
 
@@ -108,16 +107,7 @@ std::string content_hash(const std::vector<std::string>& parts) {
     input += ':';
     input += p;
   }
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  EVP_Digest(input.data(), input.size(), digest, &len, EVP_sha256(), nullptr);
-  static constexpr char hex[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned i = 0; i < 16 && i < len; ++i) {
-    out += hex[digest[i] >> 4];
-    out += hex[digest[i] & 0xf];
-  }
-  return out;
+  return sig::sha256_hex(input).substr(0, 32);
 }
 
 std::string event_id(const core::lead_event& e) {
@@ -158,9 +148,14 @@ void utm_from_page_url(core::lead_event& e) {
 }  // namespace
 
 std::expected<form_result, core::error> parse_form(const config::source_config& src, const inbound_request& req) {
+  return parse_form(src, field_mapping(src), req);
+}
+
+std::expected<form_result, core::error> parse_form(const config::source_config& src, const field_mapping& mapping,
+                                                   const inbound_request& req) {
   auto fields = parse_body(src, req);
   if (!fields) return std::unexpected(std::move(fields.error()));
-  const auto mapped = detail::map_fields(src, *fields);
+  const auto mapped = detail::map_fields(mapping, *fields);
 
   form_result result;
   auto& e = result.event;

@@ -10,6 +10,8 @@
 #include "core/lead_event.hpp"
 
 #include <expected>
+#include <functional>
+#include <map>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -36,7 +38,24 @@ struct form_result {
   bool honeypot = false;
 };
 
+// Which target each input name feeds for one source (its field_map, then its preset), and its
+// honeypot field, lower-cased. Built once per source: the request path only looks names up.
+class field_mapping {
+ public:
+  explicit field_mapping(const config::source_config& src);
+  // The target of a lower-cased input name, or nullptr.
+  const std::string* target(std::string_view lower_name) const;
+  const std::string& honeypot() const noexcept { return honeypot_; }
+
+ private:
+  std::map<std::string, std::string, std::less<>> table_;
+  std::string honeypot_;
+};
+
 std::expected<form_result, core::error> parse_form(const config::source_config& src,
+                                                   const inbound_request& req);
+// The same with the source's mapping built beforehand (the gateway keeps one per source).
+std::expected<form_result, core::error> parse_form(const config::source_config& src, const field_mapping& mapping,
                                                    const inbound_request& req);
 
 // The source's token check (?token= or X-Leadgate-Token), constant time. Ok when the source has none.
