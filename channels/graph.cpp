@@ -7,6 +7,7 @@
 #include "config/field_targets.hpp"
 #include "core/time_format.hpp"
 #include "store/contacts.hpp"
+#include "webhooks/http_url.hpp"
 
 #include <array>
 
@@ -101,13 +102,13 @@ std::optional<api_options> parse_api_options(const json& options, const std::str
 }
 
 std::string lead_url(const api_options& opt, std::string_view leadgen_id) {
-  return opt.base_url + "/" + zalo::url_encode(leadgen_id) + "?fields=" + std::string(lead_fields);
+  return opt.base_url + "/" + webhooks::percent_encode(leadgen_id) + "?fields=" + std::string(lead_fields);
 }
 
 std::string leads_url(const api_options& opt, std::string_view form_id, std::int64_t after_unix) {
   json filter = json::array({{{"field", "time_created"}, {"operator", "GREATER_THAN"}, {"value", after_unix}}});
-  return opt.base_url + "/" + zalo::url_encode(form_id) + "/leads?fields=" + std::string(lead_fields) +
-         "&limit=" + std::to_string(leads_page_size) + "&filtering=" + zalo::url_encode(filter.dump());
+  return opt.base_url + "/" + webhooks::percent_encode(form_id) + "/leads?fields=" + std::string(lead_fields) +
+         "&limit=" + std::to_string(leads_page_size) + "&filtering=" + webhooks::percent_encode(filter.dump());
 }
 
 std::expected<json, api_error> parse_reply(unsigned status, std::string_view body) {

@@ -3,6 +3,7 @@
 
 #include "channels/options.hpp"
 #include "config/config.hpp"
+#include "webhooks/http_url.hpp"
 
 namespace lg::channels::zalo {
 namespace {
@@ -72,25 +73,8 @@ std::optional<api_options> parse_api_options(const json& options, const std::str
   return o;
 }
 
-std::string url_encode(std::string_view s) {
-  static constexpr char hex[] = "0123456789ABCDEF";
-  std::string out;
-  out.reserve(s.size() * 3);
-  for (unsigned char c : s) {
-    if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
-        c == '.' || c == '~') {
-      out.push_back(static_cast<char>(c));
-    } else {
-      out.push_back('%');
-      out.push_back(hex[c >> 4]);
-      out.push_back(hex[c & 15]);
-    }
-  }
-  return out;
-}
-
 std::string refresh_form(const api_options& opt, std::string_view refresh_token) {
-  return "refresh_token=" + url_encode(refresh_token) + "&app_id=" + url_encode(opt.app_id) +
+  return "refresh_token=" + webhooks::percent_encode(refresh_token) + "&app_id=" + webhooks::percent_encode(opt.app_id) +
          "&grant_type=refresh_token";
 }
 
@@ -123,7 +107,7 @@ std::expected<token_grant, api_error> parse_refresh_reply(unsigned status, std::
 
 std::string profile_url(const api_options& opt, std::string_view user_id) {
   json data{{"user_id", std::string(user_id)}};
-  return opt.oa_base_url + "/v3.0/oa/user/detail?data=" + url_encode(data.dump());
+  return opt.oa_base_url + "/v3.0/oa/user/detail?data=" + webhooks::percent_encode(data.dump());
 }
 
 std::expected<profile, api_error> parse_profile_reply(unsigned status, std::string_view body) {

@@ -68,7 +68,4 @@ std::string profile_url(const api_options& opt, std::string_view user_id);
 // HTTP 5xx/429 transient, any other error permanent.
 std::expected<profile, api_error> parse_profile_reply(unsigned status, std::string_view body);
 
-// Percent-encodes everything but RFC 3986 unreserved characters.
-std::string url_encode(std::string_view s);
-
 }  // namespace lg::channels::zalo

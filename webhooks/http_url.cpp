@@ -33,7 +33,14 @@ std::string http_url::origin() const {
 }
 
 std::string http_url::host_header() const {
-  std::string h = host.find(':') != std::string::npos ? "[" + host + "]" : host;
+  std::string h;
+  if (host.find(':') != std::string::npos) {
+    h = "[";  // appended: GCC 12 at -O3 warns falsely (-Wrestrict) on "[" + host
+    h += host;
+    h += ']';
+  } else {
+    h = host;
+  }
   if (port != (tls ? 443 : 80)) h += ":" + std::to_string(port);
   return h;
 }
@@ -118,6 +125,23 @@ std::expected<http_url, core::error> parse_http_url(std::string_view url) {
     for (char c : tail)
       if (!target_char(c)) return bad("url path contains a space or a non-ASCII byte; percent-encode it");
     out.target = tail.front() == '?' ? "/" + std::string(tail) : std::string(tail);
+  }
+  return out;
+}
+
+std::string percent_encode(std::string_view s) {
+  static constexpr char hex[] = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(s.size() * 3);
+  for (unsigned char c : s) {
+    if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
+        c == '.' || c == '~') {
+      out.push_back(static_cast<char>(c));
+    } else {
+      out.push_back('%');
+      out.push_back(hex[c >> 4]);
+      out.push_back(hex[c & 15]);
+    }
   }
   return out;
 }

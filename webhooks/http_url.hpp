@@ -28,4 +28,8 @@ struct http_url {
 // Errors are invalid_field with field "url" and a message that names the problem.
 std::expected<http_url, core::error> parse_http_url(std::string_view url);
 
+// Percent-encodes every byte but RFC 3986's unreserved characters (A-Z a-z 0-9 - _ . ~), so the
+// result is safe as a path segment, a query value or a form value.
+std::string percent_encode(std::string_view s);
+
 }  // namespace lg::webhooks

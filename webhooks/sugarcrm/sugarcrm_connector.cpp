@@ -4,6 +4,7 @@
 #include "store/contacts.hpp"
 #include "store/sync_state.hpp"
 #include "webhooks/sugarcrm/sugarcrm_mapping.hpp"
+#include "webhooks/http_url.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -34,8 +35,8 @@ connector::connector(std::shared_ptr<client> session, std::shared_ptr<store::red
 
 awaitable<std::expected<std::string, attempt_result>> connector::async_find(std::string field, std::string value) {
   const auto& o = session_->settings();
-  std::string path = o.module + "?filter%5B0%5D%5B" + query_encode(field) + "%5D%5B%24equals%5D=" +
-                     query_encode(value) + "&fields=id&max_num=2";
+  std::string path = o.module + "?filter%5B0%5D%5B" + percent_encode(field) + "%5D%5B%24equals%5D=" +
+                     percent_encode(value) + "&fields=id&max_num=2";
   auto reply = co_await session_->async_call(http::verb::get, std::move(path), std::string());
   if (!reply) co_return std::unexpected(retry_with("search: " + reply.error().message));
   if (reply->status / 100 != 2) co_return std::unexpected(classify(reply, std::chrono::system_clock::now()));
@@ -71,7 +72,7 @@ awaitable<attempt_result> connector::async_deliver(const delivery_item& item) {
   std::expected<http_response, core::error> reply;
   if (!record_id.empty()) {
     auto body = build_record(o, c, event, false).dump();
-    reply = co_await session_->async_call(http::verb::put, o.module + "/" + query_encode(record_id), std::move(body));
+    reply = co_await session_->async_call(http::verb::put, o.module + "/" + percent_encode(record_id), std::move(body));
     // Deleted in the CRM since: found again (or created) below.
     if (reply && reply->status == 404) record_id.clear();
   }
@@ -94,7 +95,7 @@ awaitable<attempt_result> connector::async_deliver(const delivery_item& item) {
     }
     const bool create = record_id.empty();
     auto body = build_record(o, c, event, create).dump();
-    std::string path = create ? o.module : o.module + "/" + query_encode(record_id);
+    std::string path = create ? o.module : o.module + "/" + percent_encode(record_id);
     reply = co_await session_->async_call(create ? http::verb::post : http::verb::put, std::move(path),
                                           std::move(body));
   }

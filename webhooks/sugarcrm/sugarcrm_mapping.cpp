@@ -140,20 +140,4 @@ std::optional<std::int64_t> parse_date_modified(std::string_view s) {
   return static_cast<std::int64_t>(days) * 86400 + hh * 3600 + mi * 60 + ss - offset_s;
 }
 
-std::string query_encode(std::string_view s) {
-  static constexpr char hex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
-        c == '.' || c == '~') {
-      out.push_back(static_cast<char>(c));
-    } else {
-      out.push_back('%');
-      out.push_back(hex[c >> 4]);
-      out.push_back(hex[c & 15]);
-    }
-  }
-  return out;
-}
-
 }  // namespace lg::webhooks::sugarcrm

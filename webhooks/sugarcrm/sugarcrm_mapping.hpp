@@ -33,9 +33,6 @@ std::string fingerprint(const options& o, const nlohmann::json& record);
 // "2026-11-23T14:00:05+07:00" (or …Z) → epoch seconds; nullopt when it is not that shape.
 std::optional<std::int64_t> parse_date_modified(std::string_view s);
 
-// Percent-encoding of a query component (unreserved characters kept).
-std::string query_encode(std::string_view s);
-
 // A string member of a JSON object, "" when absent or not a string (CRM replies are untrusted).
 std::string string_member(const nlohmann::json& j, std::string_view key);
 

@@ -3,6 +3,7 @@
 
 #include "store/sync_state.hpp"
 #include "webhooks/sugarcrm/sugarcrm_mapping.hpp"
+#include "webhooks/http_url.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -35,7 +36,7 @@ awaitable<std::expected<pull_stats, core::error>> poller::async_run_once() {
   std::string from = cursor->raw.empty() ? std::string("1970-01-01T00:00:00+00:00") : cursor->raw;
   long long offset = 0;
   while (stats.pages < o.max_pages) {
-    std::string path = o.module + "?filter%5B0%5D%5Bdate_modified%5D%5B%24gte%5D=" + query_encode(from) +
+    std::string path = o.module + "?filter%5B0%5D%5Bdate_modified%5D%5B%24gte%5D=" + percent_encode(from) +
                        "&order_by=date_modified%3AASC&max_num=" + std::to_string(o.page_size) +
                        "&fields=id%2Cdate_modified%2Cmodified_user_id%2Cstatus%2Cassigned_user_id%2Cfirst_name%2C"
                        "last_name%2Cphone_mobile&offset=" + std::to_string(offset);

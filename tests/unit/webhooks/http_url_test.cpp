@@ -105,5 +105,14 @@ TEST(HttpUrl, ErrorDoesNotEchoCredentials) {
   EXPECT_EQ(u.error().message.find("s3cret"), std::string::npos);
 }
 
+TEST(PercentEncode, KeepsUnreservedAndEncodesTheRest) {
+  EXPECT_EQ(percent_encode("AZaz09-_.~"), "AZaz09-_.~");
+  EXPECT_EQ(percent_encode("a b&c=d/e?f#g+h%"), "a%20b%26c%3Dd%2Fe%3Ff%23g%2Bh%25");
+  EXPECT_EQ(percent_encode("{\"user_id\":\"1\"}"), "%7B%22user_id%22%3A%221%22%7D");
+  EXPECT_EQ(percent_encode("Nguy\xE1\xBB\x85n"), "Nguy%E1%BB%85n");  // UTF-8 bytes, upper-case hex
+  EXPECT_EQ(percent_encode(std::string_view("\0", 1)), "%00");
+  EXPECT_EQ(percent_encode(""), "");
+}
+
 }  // namespace
 }  // namespace lg::webhooks
