@@ -138,7 +138,9 @@ std::optional<std::uint32_t> untagged_number(std::string_view line, std::string_
 }
 
 std::optional<std::uint64_t> response_code_number(std::string_view line, std::string_view code) {
-  std::string needle = "[" + std::string(code) + " ";
+  std::string needle = "[";  // appended: GCC 12 at -O3 warns falsely (-Wrestrict) on "[" + s
+  needle += code;
+  needle += ' ';
   const auto at = ifind(line, needle);
   if (at == std::string_view::npos) return std::nullopt;
   return number_at<std::uint64_t>(line, at + needle.size());
