@@ -117,8 +117,11 @@ awaitable<enrich_outcome> enricher::async_enrich(core::lead_event& e) {
   } else if (marker->second == "facebook_lead") {
     if (auto it = settings_->facebook.find(e.source); it != settings_->facebook.end())
       out = co_await facebook_lead(e, it->second);
+  } else if (marker->second == "facebook_profile") {
+    if (auto it = settings_->facebook.find(e.source); it != settings_->facebook.end())
+      out = co_await facebook_profile(e, it->second);
   }
-  // Markers nobody handles here (a Messenger profile) stay on the event for a later stage.
+  // Markers nobody handles here (a source without a Page token) stay on the event.
   if (out.status == enrich_outcome::retry) ++stats_.retries;
   if (out.status == enrich_outcome::failed) ++stats_.failures;
   co_return out;
@@ -173,6 +176,38 @@ awaitable<enrich_outcome> enricher::facebook_lead(core::lead_event& e, const gra
     co_return outcome_of(j.error());
   }
   if (!graph::apply_lead(*j, api, e)) co_return enrich_outcome{enrich_outcome::failed, "lead has no field_data"};
+  e.extra.erase("needs_fetch");
+  ++stats_.fetched;
+  co_return enrich_outcome{};
+}
+
+awaitable<enrich_outcome> enricher::facebook_profile(core::lead_event& e, const graph::api_options& api) {
+  auto psid = e.contact.ids.find("facebook");
+  // Nobody to ask about, or nothing to fill: the event already names the person.
+  if (psid == e.contact.ids.end() || !e.contact.full_name.empty()) {
+    e.extra.erase("needs_fetch");
+    co_return enrich_outcome{};
+  }
+  auto req = api_get(graph::profile_url(api, psid->second), api.timeout);
+  req.headers.emplace_back("Authorization", "Bearer " + api.page_token);
+  auto res = co_await client_for(api.ca_file).async_request(std::move(req));
+  if (!res) co_return enrich_outcome{enrich_outcome::retry, "Graph API: " + res.error().message};
+  auto prof = graph::parse_profile_reply(res->status, res->body);
+  if (!prof) {
+    if (prof.error().kind == failure::permanent) {
+      // Unlike a lead's field_data, the name is not what the touch is for: the message and the
+      // PSID still make a lead. Graph refuses some profiles for good (a person who blocked the
+      // Page, an app without profile access); quarantining every such touch would lose leads.
+      spdlog::warn("facebook source {}: no profile for a Messenger sender, resolved without a name: {}",
+                   api.source, prof.error().message);
+      e.extra.erase("needs_fetch");
+      co_return enrich_outcome{};
+    }
+    if (prof.error().kind == failure::auth)
+      spdlog::error("facebook source {}: the Page token was refused: {}", api.source, prof.error().message);
+    co_return outcome_of(prof.error());
+  }
+  graph::apply_profile(*prof, e);
   e.extra.erase("needs_fetch");
   ++stats_.fetched;
   co_return enrich_outcome{};

@@ -3,10 +3,13 @@
 //   "zalo_profile"   a Zalo touch with only a user id: GET /v3.0/oa/user/detail (display name,
 //                    shared name/phone/address), with the source's OA token (token_manager)
 //   "facebook_lead"  a Lead Ads leadgen change: GET /{leadgen_id} (field_data mapped by config)
+//   "facebook_profile" a Messenger touch: GET /{PSID}?fields=first_name,last_name,name, the
+//                    sender's name when the event has none (the User Profile API)
 // Other markers, and sources without API credentials, pass through unchanged. Never on the
 // request path. The outcome tells the worker what to do with the stream entry: resolve it
 // (done), leave it pending for a later attempt (retry: network, 5xx, throttling, tokens), or
-// quarantine it with the reason (failed: the API says the request can never succeed).
+// quarantine it with the reason (failed: the API says the request can never succeed). A
+// profile the API will never give is not a failure: the touch resolves without a name.
 #pragma once
 
 #include "channels/graph.hpp"
@@ -67,6 +70,7 @@ class enricher {
  private:
   awaitable<enrich_outcome> zalo_profile(core::lead_event& e, const zalo::api_options& api);
   awaitable<enrich_outcome> facebook_lead(core::lead_event& e, const graph::api_options& api);
+  awaitable<enrich_outcome> facebook_profile(core::lead_event& e, const graph::api_options& api);
   webhooks::http_client& client_for(const std::string& ca_file);
 
   asio::any_io_executor ex_;

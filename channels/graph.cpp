@@ -5,6 +5,7 @@
 #include "channels/options.hpp"
 #include "channels/zalo_oa.hpp"
 #include "config/field_targets.hpp"
+#include "core/normalize.hpp"
 #include "core/time_format.hpp"
 #include "store/contacts.hpp"
 #include "webhooks/http_url.hpp"
@@ -18,6 +19,7 @@ using nlohmann::json;
 
 constexpr std::size_t max_field_values = 200;  // field_data entries read per lead
 constexpr std::size_t max_value_length = 1024;
+constexpr std::size_t max_profile_name = 256;  // bytes; Facebook names are far shorter
 
 using detail::id_text;
 using detail::text_option;
@@ -52,6 +54,22 @@ const json* member(const json& j, const char* key) {
   if (!j.is_object()) return nullptr;
   auto it = j.find(key);
   return it == j.end() ? nullptr : &*it;
+}
+
+std::string profile_name(const json& j, const char* key) {
+  const json* v = member(j, key);
+  if (v == nullptr || !v->is_string()) return {};
+  const auto& s = v->get_ref<const std::string&>();
+  if (s.size() > max_profile_name || !core::is_valid_utf8(s)) return {};
+  return core::normalize_name(s);
+}
+
+// `words` is the first (or last) whole words of `s`.
+bool starts_with_words(std::string_view s, std::string_view words) {
+  return s.starts_with(words) && (s.size() == words.size() || s[words.size()] == ' ');
+}
+bool ends_with_words(std::string_view s, std::string_view words) {
+  return s.size() > words.size() && s.ends_with(words) && s[s.size() - words.size() - 1] == ' ';
 }
 
 }  // namespace
@@ -111,6 +129,10 @@ std::string leads_url(const api_options& opt, std::string_view form_id, std::int
          "&limit=" + std::to_string(leads_page_size) + "&filtering=" + webhooks::percent_encode(filter.dump());
 }
 
+std::string profile_url(const api_options& opt, std::string_view psid) {
+  return opt.base_url + "/" + zalo::url_encode(psid) + "?fields=" + std::string(profile_fields);
+}
+
 std::expected<json, api_error> parse_reply(unsigned status, std::string_view body) {
   auto j = json::parse(body.begin(), body.end(), nullptr, false);
   const bool object = !j.is_discarded() && j.is_object();
@@ -153,6 +175,39 @@ std::expected<leads_page, api_error> parse_leads_page(unsigned status, std::stri
     if (const json* next = member(*paging, "next"); next != nullptr && next->is_string())
       page.next = next->get<std::string>();
   return page;
+}
+
+std::expected<user_profile, api_error> parse_profile_reply(unsigned status, std::string_view body) {
+  auto j = parse_reply(status, body);
+  if (!j) return std::unexpected(j.error());
+  return user_profile{profile_name(*j, "name"), profile_name(*j, "first_name"), profile_name(*j, "last_name")};
+}
+
+bool apply_profile(const user_profile& p, core::lead_event& e) {
+  auto& c = e.contact;
+  if (!c.full_name.empty()) return false;
+  const std::string& family = p.last_name;
+  std::string full;
+  if (family.empty()) {
+    full = p.name.empty() ? p.first_name : p.name;
+  } else if (starts_with_words(p.name, family)) {
+    full = p.name;  // already family first, middle names included
+  } else if (ends_with_words(p.name, family)) {
+    full = family + " " + p.name.substr(0, p.name.size() - family.size() - 1);  // "Lan Nguyễn"
+  } else {
+    full = p.first_name.empty() ? family : family + " " + p.first_name;
+  }
+  if (full.empty()) return false;
+  c.full_name = full;
+  if (family.empty()) {
+    auto parts = core::split_vietnamese_name(full);
+    c.family_name = std::move(parts.family);
+    c.given_name = std::move(parts.given);
+  } else {
+    c.family_name = family;
+    c.given_name = full.size() > family.size() ? full.substr(family.size() + 1) : std::string();
+  }
+  return true;
 }
 
 std::optional<std::int64_t> graph_time(std::string_view s) {

@@ -1,12 +1,14 @@
 // The Graph API as leadgate uses it (reference/channels.md §2.2): reading one Lead Ads lead
-// (GET /{leadgen_id}) and listing a form's leads since a time (GET /{form_id}/leads with a
-// time_created filter, paginated), with the Page token of the source. field_data is mapped
-// to the lead event by the source's field_map, then Lead Ads' usual names, through the same
-// field mapper as web forms.
+// (GET /{leadgen_id}), listing a form's leads since a time (GET /{form_id}/leads with a
+// time_created filter, paginated), and the name of a Messenger sender (the User Profile API,
+// GET /{PSID}?fields=first_name,last_name,name), with the Page token of the source. field_data
+// is mapped to the lead event by the source's field_map, then Lead Ads' usual names, through
+// the same field mapper as web forms.
 //
 // Source options read here (besides the webhook's, adapters/facebook/facebook.hpp):
 //   page_token      secret: the Page access token. Without it, leadgen events are resolved
-//                   without their field data (only the lead id is known).
+//                   without their field data (only the lead id is known), Messenger touches
+//                   without the sender's name.
 //   graph_base_url  default https://graph.facebook.com/v19.0
 //   field_map       {target: [field_data names]} as for forms ("phone": ["so_dien_thoai"])
 //   lead_forms      form ids the poller reads on a schedule (empty: no polling)
@@ -69,6 +71,25 @@ std::expected<leads_page, api_error> parse_leads_page(unsigned status, std::stri
 // Fills `e` from a lead object: contact fields mapped from field_data, the ad/campaign ids into
 // extra, occurred_at from created_time. Returns false when the lead has no field_data.
 bool apply_lead(const nlohmann::json& lead, const api_options& opt, core::lead_event& e);
+
+// The Messenger User Profile API. A PSID is scoped to its Page: the source's Page token asks.
+inline constexpr std::string_view profile_fields = "first_name,last_name,name";
+std::string profile_url(const api_options& opt, std::string_view psid);
+
+struct user_profile {
+  std::string name;        // as Facebook shows it: either order ("Lan Nguyễn", "Nguyễn Thị Lan")
+  std::string first_name;  // the given name
+  std::string last_name;   // the family name
+};
+// The profile reply through parse_reply (an error in a 200 body is a failure). A name that is not
+// valid UTF-8 or longer than 256 bytes is dropped; a reply with no name at all is an empty profile.
+std::expected<user_profile, api_error> parse_profile_reply(unsigned status, std::string_view body);
+
+// Names the contact of `e` from the profile when it has no name yet, family name first as every
+// full name here ("Lan Nguyễn" with last_name "Nguyễn" -> "Nguyễn Lan"), family and given names
+// from last_name / first_name. A profile gives a name only, never an identity key: the PSID is
+// already on the event. Returns whether it named the contact.
+bool apply_profile(const user_profile& p, core::lead_event& e);
 
 // "2024-05-29T10:00:00+0000" → unix seconds; nullopt when it does not parse.
 std::optional<std::int64_t> graph_time(std::string_view s);

@@ -2,7 +2,8 @@
 // fake (tests/support/fake_graph.hpp, HTTPS with the test CA): a Zalo user_submit_info, then a
 // Messenger message whose phone quick reply shares the same number, then a Lead Ads webhook
 // whose lead (fetched behind the stream) carries that number too, end as one contact with
-// three channel identities: the Zalo user, the Messenger PSID and the Lead Ads lead.
+// three channel identities: the Zalo user, the Messenger PSID and the Lead Ads lead. The
+// Messenger sender's profile is fetched too; its name never replaces the one the forms gave.
 #include "adapters/signature.hpp"
 #include "support/e2e.hpp"
 #include "support/fake_graph.hpp"
@@ -11,6 +12,7 @@
 #include <nlohmann/json.hpp>
 #include <openssl/evp.h>
 
+#include <algorithm>
 #include <array>
 #include <fstream>
 #include <random>
@@ -73,6 +75,8 @@ TEST(E2ESocial, ZaloMessengerAndLeadAdsForOnePhoneAreOneContact) {
   // The lead of hooks/facebook_leadgen.json, as Graph returns it: the same phone as the Zalo form.
   graph.add_lead({"900100200300", "555000111", 1731000100,
                   {{"full_name", "Phạm Thu Hà"}, {"phone_number", "+84912000111"}, {"email", "ha.pham@example.com"}}});
+  // The Messenger sender of step 2, as the User Profile API describes her.
+  graph.add_user("24680135790001", {"Hà", "Phạm", "Hà Phạm"});
   std::random_device rd;
   const auto cfg = write_config("e2e-social-" + std::to_string(rd()), graph);
   child_process p({LG_BINARY, "serve", "--config", cfg.string(), "--port", "0"},
@@ -128,8 +132,11 @@ TEST(E2ESocial, ZaloMessengerAndLeadAdsForOnePhoneAreOneContact) {
     kinds.insert(key.substr(0, key.find(':')));
   }
   EXPECT_EQ(kinds, (std::set<std::string>{"zalo", "fb", "fblead"})) << contact.dump();
-  EXPECT_GE(graph.requests(), 1u);
-  for (const auto& t : graph.targets()) EXPECT_EQ(t.find(page_token), std::string::npos);
+  EXPECT_EQ(contact.at("name"), "Phạm Thu Hà") << contact.dump();
+  const auto targets = graph.targets();
+  EXPECT_GE(std::count(targets.begin(), targets.end(), "/v19.0/24680135790001?fields=first_name,last_name,name"), 1)
+      << nlohmann::json(targets).dump();
+  for (const auto& t : targets) EXPECT_EQ(t.find(page_token), std::string::npos);
 
   p.signal(SIGTERM);
   EXPECT_EQ(p.wait(std::chrono::seconds(15)), std::optional<int>(0));

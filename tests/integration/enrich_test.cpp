@@ -1,8 +1,10 @@
 // Enrichment behind the stream, against real Redis and the fake OA / Graph APIs: the processing
 // worker completes a Zalo touch that carries only a user id from the OA profile (after renewing
 // a token the API refuses), fetches a Lead Ads lead's field_data before resolving it (after a
-// 500), retries an error-in-200 rate limit, and quarantines a lookup the API says can never
-// succeed. Entries are acknowledged only after their effects are written.
+// 500), names a Messenger sender from the User Profile API, retries an error-in-200 rate limit
+// or refused token, and quarantines a lookup the API says can never succeed (but resolves a
+// Messenger touch whose profile Graph will not give, without a name). Entries are acknowledged
+// only after their effects are written.
 #include "adapters/facebook/facebook.hpp"
 #include "adapters/zalo/zalo.hpp"
 #include "channels/enricher.hpp"
@@ -23,6 +25,8 @@ namespace {
 const std::string uid = "5120394857102938475";  // the sender of hooks/zalo_send_text.json
 const std::string oa_id = "4410293847561029384";
 const std::string leadgen_id = "900100200300";   // hooks/facebook_leadgen.json
+const std::string page_id = "771234500001";      // hooks/facebook_message.json
+const std::string psid = "24680135790001";
 
 std::string fixture(const std::string& name) {
   std::ifstream f(std::string(LG_FIXTURES_DIR) + "/hooks/" + name, std::ios::binary);
@@ -46,6 +50,16 @@ core::lead_event leadgen_change() {
   EXPECT_EQ(out.events.size(), 1u);
   auto e = out.events.at(0);
   e.lead_id = "ld_leadgen";
+  return e;
+}
+
+core::lead_event messenger_touch() {
+  adapters::facebook::parse_context ctx{"fb-page", "2026-11-23T03:00:00.000Z", {}};
+  auto out = adapters::facebook::parse(fixture("facebook_message.json"), ctx);
+  EXPECT_EQ(out.events.size(), 1u);
+  auto e = out.events.at(0);
+  EXPECT_EQ(e.extra.at("needs_fetch"), "facebook_profile");
+  e.lead_id = "ld_messenger";
   return e;
 }
 
@@ -194,6 +208,81 @@ TEST(Enrich, LeadTheGraphDoesNotKnowIsQuarantined) {
   ASSERT_EQ(q.size(), 1u);
   EXPECT_NE(q[0]["reason"].get<std::string>().find("does not exist"), std::string::npos) << q[0].dump();
   EXPECT_TRUE(fx.redis.find_contact(fx.tenant, "fblead:" + leadgen_id).empty());
+}
+
+TEST(Enrich, MessengerSenderIsNamedFromTheProfileAfterA500) {
+  enrich_fixture fx;
+  fx.graph.add_user(psid, {"Lan", "Nguyễn", "Lan Nguyễn"});
+  fx.graph.queue_reply("/" + psid + "?", {500, {}, "upstream error"});
+  fx.push(messenger_touch());
+  {
+    worker_thread w(fx.options(), {}, fx.prepare());
+    ASSERT_TRUE(wait_until([&] { return drained(fx.redis, fx.tenant); }, std::chrono::seconds(15)));
+    EXPECT_EQ(w.stats().enrich_retries.load(), 1u);
+    EXPECT_EQ(w.stats().enriched.load(), 1u);
+    EXPECT_EQ(w.stats().processed.load(), 1u);
+  }
+  ASSERT_EQ(fx.graph.requests(), 2u);
+  for (const auto& t : fx.graph.targets()) {
+    EXPECT_EQ(t, "/v19.0/" + psid + "?fields=first_name,last_name,name");  // the token is not in it
+  }
+  const auto contact = fx.redis.find_contact(fx.tenant, "fb:" + page_id + ":" + psid);
+  ASSERT_FALSE(contact.empty());
+  // Family name first, as every full name here.
+  EXPECT_EQ(fx.redis.exec({"HGET", store::keys::prefix(fx.tenant) + "c:" + contact, "n"}).str, "Nguyễn Lan");
+  EXPECT_TRUE(fx.quarantine().empty());
+}
+
+TEST(Enrich, MessengerProfileErrorsInA200AreRetriedAndARefusedProfileLeavesTheTouchUnnamed) {
+  enrich_fixture fx;
+  fx.graph.add_user(psid, {"Thị Lan", "Nguyễn", "Nguyễn Thị Lan"});
+  const auto error_200 = [](int code, const char* message) {
+    return scripted_reply{200, {{"Content-Type", "application/json"}},
+                          nlohmann::json{{"error", {{"message", message}, {"type", "OAuthException"}, {"code", code}}}}.dump()};
+  };
+  // Throttled, then a token Graph refuses (it comes from config: the entry waits), then the name.
+  fx.graph.queue_reply("/" + psid + "?", error_200(4, "Application request limit reached"));
+  fx.graph.queue_reply("/" + psid + "?", error_200(190, "Error validating access token"));
+  // A sender Graph will not describe (error 100): the touch is still a lead, without a name.
+  auto hidden = messenger_touch();
+  hidden.event_id = "facebook:mid:m_hidden_profile";
+  hidden.contact.ids["facebook"] = "13579246800002";
+  fx.graph.queue_reply("/13579246800002?", error_200(100, "No profile available for this user"));
+  fx.push(messenger_touch());
+  fx.push(hidden);
+  {
+    worker_thread w(fx.options(), {}, fx.prepare());
+    ASSERT_TRUE(wait_until([&] { return drained(fx.redis, fx.tenant); }, std::chrono::seconds(15)));
+    EXPECT_EQ(w.stats().enrich_retries.load(), 2u);
+    EXPECT_EQ(w.stats().enrich_failures.load(), 0u);
+    EXPECT_EQ(w.stats().processed.load(), 2u);
+  }
+  EXPECT_EQ(fx.graph.requests(), 4u);
+  const auto named = fx.redis.find_contact(fx.tenant, "fb:" + page_id + ":" + psid);
+  ASSERT_FALSE(named.empty());
+  EXPECT_EQ(fx.redis.exec({"HGET", store::keys::prefix(fx.tenant) + "c:" + named, "n"}).str, "Nguyễn Thị Lan");
+  const auto unnamed = fx.redis.find_contact(fx.tenant, "fb:" + page_id + ":13579246800002");
+  ASSERT_FALSE(unnamed.empty()) << "the touch without a profile was not resolved";
+  EXPECT_NE(unnamed, named);
+  EXPECT_EQ(fx.redis.exec({"HGET", store::keys::prefix(fx.tenant) + "c:" + unnamed, "n"}).str, "");
+  EXPECT_TRUE(fx.quarantine().empty());
+}
+
+TEST(Enrich, MessengerTouchThatIsAlreadyNamedAsksNothing) {
+  enrich_fixture fx;
+  fx.graph.add_user(psid, {"Na", "Bé", "Bé Na"});
+  auto e = messenger_touch();
+  e.contact.full_name = "Nguyễn Thị Lan";
+  fx.push(e);
+  {
+    worker_thread w(fx.options(), {}, fx.prepare());
+    ASSERT_TRUE(wait_until([&] { return drained(fx.redis, fx.tenant); }, std::chrono::seconds(15)));
+    EXPECT_EQ(w.stats().processed.load(), 1u);
+  }
+  EXPECT_EQ(fx.graph.requests(), 0u);
+  const auto contact = fx.redis.find_contact(fx.tenant, "fb:" + page_id + ":" + psid);
+  ASSERT_FALSE(contact.empty());
+  EXPECT_EQ(fx.redis.exec({"HGET", store::keys::prefix(fx.tenant) + "c:" + contact, "n"}).str, "Nguyễn Thị Lan");
 }
 
 }  // namespace

@@ -4,6 +4,9 @@
 //   GET /{form_id}/leads?fields=…&filtering=[…]  the form's leads with time_created GREATER_THAN
 //                                                the filter's value, newest first, `page_size` per
 //                                                page, paging.next while more remain
+//   GET /{PSID}?fields=first_name,last_name,name a Messenger sender's profile (User Profile API):
+//                                                id and the fields asked for that the user has
+// An id that is neither a lead nor a user is error 100 ("does not exist"), as Graph answers.
 // The Page token must come as "Authorization: Bearer <token>" (else error 190 with HTTP 400, as
 // Graph answers an invalid token). Errors are {"error":{"message","type","code"}}. A test can
 // queue raw replies sent first, and reads every request target served. Header-only.
@@ -40,9 +43,19 @@ class fake_graph {
 
   std::string base_url() const { return server_.url("/v19.0"); }
 
+  struct user {
+    std::string first_name;
+    std::string last_name;
+    std::string name;
+  };
+
   void add_lead(lead l) {
     std::lock_guard lock(mu_);
     leads_[l.id] = std::move(l);
+  }
+  void add_user(std::string psid, user u) {
+    std::lock_guard lock(mu_);
+    users_[std::move(psid)] = std::move(u);
   }
   // Replies sent (in order) to the next requests whose target contains `match`.
   void queue_reply(std::string match, scripted_reply r) {
@@ -78,6 +91,16 @@ class fake_graph {
     return {{"id", l.id}, {"created_time", graph_time(l.created)}, {"form_id", l.form_id}, {"field_data", fd}};
   }
 
+  static nlohmann::json user_json(const std::string& psid, const user& u, const std::string& fields) {
+    nlohmann::json j{{"id", psid}};
+    const std::pair<const char*, const std::string*> known[] = {
+        {"first_name", &u.first_name}, {"last_name", &u.last_name}, {"name", &u.name}};
+    for (const auto& [key, value] : known) {
+      if (!value->empty() && ("," + fields + ",").find("," + std::string(key) + ",") != std::string::npos) j[key] = *value;
+    }
+    return j;
+  }
+
   scripted_reply handle(const served_request& r) {
     std::lock_guard lock(mu_);
     targets_.push_back(r.target);
@@ -96,6 +119,7 @@ class fake_graph {
     if (!path.starts_with("/v19.0/")) return error_reply(400, 2500, "Unknown path components");
     path = path.substr(7);
     if (path.ends_with("/leads")) return list(path.substr(0, path.size() - 6), params);
+    if (auto u = users_.find(path); u != users_.end()) return json_reply(200, user_json(path, u->second, params["fields"]));
     auto l = leads_.find(path);
     if (l == leads_.end()) return error_reply(400, 100, "Object with ID '" + path + "' does not exist");
     return json_reply(200, lead_json(l->second));
@@ -146,6 +170,7 @@ class fake_graph {
   std::string token_;
   std::size_t page_size_;
   std::map<std::string, lead> leads_;
+  std::map<std::string, user> users_;
   std::deque<std::pair<std::string, scripted_reply>> scripted_;
   std::vector<std::string> targets_;
   https_server server_;

@@ -1,5 +1,6 @@
 // Graph API replies and the Lead Ads mapping (channels/graph.hpp): error classes, the leads
-// page with its paging link, field_data through the source's field_map then Lead Ads' names.
+// page with its paging link, field_data through the source's field_map then Lead Ads' names,
+// and the Messenger profile: its request, its reply, the name it gives a touch.
 #include "channels/graph.hpp"
 
 #include <gtest/gtest.h>
@@ -79,6 +80,89 @@ TEST(GraphRequests, LeadsUrlCarriesTheTimeFilter) {
   EXPECT_EQ(url.find("access_token"), std::string::npos);
   EXPECT_EQ(graph_time("2024-05-29T10:00:00+0000"), 1716976800);
   EXPECT_EQ(graph_time("2024-05-29T17:00:00+0700"), 1716976800);
+}
+
+TEST(GraphProfiles, UrlAsksForTheNamesWithoutTheToken) {
+  auto opt = options({{"graph_base_url", "https://g.test/v19.0/"}});
+  EXPECT_EQ(profile_url(opt, "24680135790001"), "https://g.test/v19.0/24680135790001?fields=first_name,last_name,name");
+  EXPECT_EQ(profile_url(opt, "a/b?c"), "https://g.test/v19.0/a%2Fb%3Fc?fields=first_name,last_name,name");
+}
+
+TEST(GraphProfiles, ReplyGivesNormalizedNamesAndDropsUnusableOnes) {
+  auto p = parse_profile_reply(200, R"({"first_name":"LAN","last_name":"nguyễn","name":"  Lan   Nguyễn ","id":"1"})");
+  ASSERT_TRUE(p.has_value());
+  EXPECT_EQ(p->first_name, "Lan");
+  EXPECT_EQ(p->last_name, "Nguyễn");
+  EXPECT_EQ(p->name, "Lan Nguyễn");
+
+  auto q = parse_profile_reply(200, R"({"name":"Lan","first_name":["Lan"],"last_name":7})");
+  ASSERT_TRUE(q.has_value());
+  EXPECT_EQ(q->name, "Lan");
+  EXPECT_EQ(q->first_name, "");
+  EXPECT_EQ(q->last_name, "");
+  auto longer = parse_profile_reply(200, nlohmann::json{{"name", std::string(300, 'a')}}.dump());
+  ASSERT_TRUE(longer.has_value());
+  EXPECT_EQ(longer->name, "");
+  auto empty = parse_profile_reply(200, R"({"id":"1"})");
+  ASSERT_TRUE(empty.has_value());
+  EXPECT_TRUE(empty->name.empty() && empty->first_name.empty() && empty->last_name.empty());
+}
+
+TEST(GraphProfiles, ErrorsInTheBodyAreFailuresEvenWithA200) {
+  struct row {
+    unsigned status;
+    const char* body;
+    failure kind;
+  };
+  for (const auto& r : {row{200, R"({"error":{"message":"Error validating access token","code":190}})", failure::auth},
+                        row{200, R"({"error":{"message":"session invalid","code":102}})", failure::auth},
+                        row{200, R"({"error":{"message":"Application request limit reached","code":4}})", failure::transient},
+                        row{200, R"({"error":{"message":"(#100) No profile available for this user","code":100}})",
+                            failure::permanent},
+                        row{400, R"({"error":{"message":"Invalid OAuth access token.","code":190}})", failure::auth},
+                        row{503, "", failure::transient},
+                        row{200, R"(["first_name"])", failure::transient},
+                        row{200, "{\"name\":\"Lan \xff\"}", failure::transient}}) {  // not UTF-8: garbled
+    auto p = parse_profile_reply(r.status, r.body);
+    ASSERT_FALSE(p.has_value()) << r.body;
+    EXPECT_EQ(p.error().kind, r.kind) << r.body;
+  }
+}
+
+TEST(GraphProfiles, TheNameIsFamilyFirstAndFillsOnlyAnUnnamedContact) {
+  struct row {
+    user_profile p;
+    const char* full;
+    const char* family;
+    const char* given;
+  };
+  for (const auto& r : {row{{"Lan Nguyễn", "Lan", "Nguyễn"}, "Nguyễn Lan", "Nguyễn", "Lan"},
+                        row{{"Nguyễn Thị Lan", "Lan", "Nguyễn"}, "Nguyễn Thị Lan", "Nguyễn", "Thị Lan"},
+                        row{{"Thị Lan Nguyễn", "Thị Lan", "Nguyễn"}, "Nguyễn Thị Lan", "Nguyễn", "Thị Lan"},
+                        row{{"", "Thị Lan", "Nguyễn"}, "Nguyễn Thị Lan", "Nguyễn", "Thị Lan"},
+                        row{{"Bé Na", "", ""}, "Bé Na", "Bé", "Na"},
+                        row{{"Nana", "Lan", "Trần"}, "Trần Lan", "Trần", "Lan"},
+                        row{{"", "", "Trần"}, "Trần", "Trần", ""},
+                        row{{"", "Lan", ""}, "Lan", "", "Lan"}}) {
+    core::lead_event e;
+    e.contact.ids["facebook"] = "24680135790001";
+    ASSERT_TRUE(apply_profile(r.p, e)) << r.p.name;
+    EXPECT_EQ(e.contact.full_name, r.full) << r.p.name;
+    EXPECT_EQ(e.contact.family_name, r.family) << r.p.name;
+    EXPECT_EQ(e.contact.given_name, r.given) << r.p.name;
+    // A name, nothing more: no phone, email or new id comes from a profile.
+    EXPECT_TRUE(e.contact.phones.empty() && e.contact.emails.empty());
+    EXPECT_EQ(e.contact.ids.size(), 1u);
+  }
+  core::lead_event none;
+  EXPECT_FALSE(apply_profile({}, none));
+  EXPECT_TRUE(none.contact.full_name.empty());
+
+  core::lead_event named;
+  named.contact.full_name = "Nguyễn Thị Lan";
+  EXPECT_FALSE(apply_profile({"Bé Na", "Na", "Bé"}, named));
+  EXPECT_EQ(named.contact.full_name, "Nguyễn Thị Lan");
+  EXPECT_TRUE(named.contact.family_name.empty());
 }
 
 }  // namespace
