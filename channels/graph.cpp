@@ -130,7 +130,7 @@ std::string leads_url(const api_options& opt, std::string_view form_id, std::int
 }
 
 std::string profile_url(const api_options& opt, std::string_view psid) {
-  return opt.base_url + "/" + zalo::url_encode(psid) + "?fields=" + std::string(profile_fields);
+  return opt.base_url + "/" + webhooks::percent_encode(psid) + "?fields=" + std::string(profile_fields);
 }
 
 std::expected<json, api_error> parse_reply(unsigned status, std::string_view body) {
