@@ -4,7 +4,6 @@
 
 #include <unicode/locid.h>
 #include <unicode/normalizer2.h>
-#include <unicode/translit.h>
 #include <unicode/uchar.h>
 #include <unicode/unistr.h>
 #include <unicode/utf8.h>
@@ -66,20 +65,6 @@ std::string to_utf8(const icu::UnicodeString& s) {
   return out;
 }
 
-// Building a transliterator parses its rules (milliseconds) and an instance must not be used
-// by two threads at once, so each thread builds its own on first use and keeps it.
-icu::Transliterator* folding_transliterator() {
-  thread_local const std::unique_ptr<icu::Transliterator> instance = [] {
-    UErrorCode status = U_ZERO_ERROR;
-    std::unique_ptr<icu::Transliterator> t(icu::Transliterator::createInstance(
-        icu::UnicodeString::fromUTF8("NFD; [:Nonspacing Mark:] Remove; NFC; Lower"),
-        UTRANS_FORWARD, status));
-    if (U_FAILURE(status)) t.reset();
-    return t;
-  }();
-  return instance.get();
-}
-
 }  // namespace
 
 bool is_valid_utf8(std::string_view s) noexcept {
@@ -113,16 +98,41 @@ std::string normalize_text(std::string_view raw) {
   return to_utf8(to_nfc(clean_decode(raw)));
 }
 
+// Folding is NFD, every nonspacing mark (general category Mn) removed, NFC, lower case: the
+// same as ICU's "NFD; [:Nonspacing Mark:] Remove; NFC; Lower" transliterator (a unit test
+// compares the two), built from the normalizers directly because the transliterator costs
+// several times more per name and it runs for every lead event.
 std::string fold_text(std::string_view raw) {
-  icu::UnicodeString s = clean_decode(raw);
-  // Đ/đ is a letter of its own, not d + a mark, so decomposition would leave it in place.
-  s.findAndReplace(icu::UnicodeString(capital_d_stroke), icu::UnicodeString(u'd'));
-  s.findAndReplace(icu::UnicodeString(small_d_stroke), icu::UnicodeString(u'd'));
-  if (icu::Transliterator* t = folding_transliterator()) {
-    t->transliterate(s);
-  } else {
-    s.toLower(icu::Locale::getRoot());  // ICU data missing: lower case is the best we can do
+  if (clean_ascii(raw)) {
+    std::string out(raw);
+    for (char& c : out)
+      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    return out;
   }
+  icu::UnicodeString s = clean_decode(raw);
+  UErrorCode status = U_ZERO_ERROR;
+  const icu::Normalizer2* nfd = icu::Normalizer2::getNFDInstance(status);
+  const icu::Normalizer2* nfc = icu::Normalizer2::getNFCInstance(status);
+  if (U_SUCCESS(status)) {
+    const icu::UnicodeString decomposed = nfd->normalize(s, status);
+    icu::UnicodeString kept;
+    for (int32_t i = 0; U_SUCCESS(status) && i < decomposed.length();) {
+      const UChar32 c = decomposed.char32At(i);
+      i += U16_LENGTH(c);
+      // Đ/đ is a letter of its own, not d + a mark, so decomposition leaves it in place.
+      if (c == capital_d_stroke || c == small_d_stroke) {
+        kept.append(static_cast<UChar>(u'd'));
+      } else if (u_charType(c) != U_NON_SPACING_MARK) {
+        kept.append(c);
+      }
+    }
+    if (U_SUCCESS(status)) {
+      icu::UnicodeString composed = nfc->normalize(kept, status);
+      if (U_SUCCESS(status)) s = std::move(composed);
+    }
+  }
+  // Without ICU data the text is still clean, lower-cased, just not stripped of marks.
+  s.toLower(icu::Locale::getRoot());
   return to_utf8(s);
 }
 

@@ -33,21 +33,16 @@
 --   h/hl/hm the first timeline touch while it is the only one: msgpack[at, ch, src, cmp,
 --   learner, review], lead id, message. The list lg:{t}:tl:<id> exists from the second touch.
 
+--
+-- This runs once per lead event with Redis blocked, so it is written for the Lua 5.1 VM's
+-- costs (bench/README.md, "process"): a table growing key by key rehashes several times, so
+-- tables that take many fields are pre-sized by their constructor; numbers are turned into
+-- strings only where the store needs them; a list field is decoded only when a step needs it
+-- (an identity key the index already gives to this contact is already on its lists); the
+-- helpers a merge alone needs are built only when contacts merge.
+
 local done_key, seq_key, names_key = KEYS[1], KEYS[2], KEYS[3]
 local pfx = ARGV[1]
-local done_ttl, tl_cap, list_cap = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
-local val_max, nbuckets = tonumber(ARGV[5]), tonumber(ARGV[6])
-local nk, np, ne = tonumber(ARGV[7]), tonumber(ARGV[8]), tonumber(ARGV[9])
-local ev = {name = ARGV[10], fold = ARGV[11], src = ARGV[12], ch = ARGV[13],
-            at = tonumber(ARGV[14]), lead = ARGV[15], cmp = ARGV[16], msg = ARGV[17],
-            city = ARGV[18], addr = ARGV[19], team = ARGV[20], k = {}, p = {}, e = {}}
-local outbox_limit = tonumber(ARGV[22])
-local base = 22
-for i = 1, nk do ev.k[i] = ARGV[base + i] end
-base = base + nk
-for i = 1, np do ev.p[i] = ARGV[base + i] end
-base = base + np
-for i = 1, ne do ev.e[i] = {ARGV[base + 2 * i - 1], ARGV[base + 2 * i]} end
 
 local prev = redis.call('GET', done_key)
 if prev then
@@ -58,41 +53,38 @@ end
 
 local outbox_key = pfx .. 'outbox'
 local outbox_len = redis.call('XLEN', outbox_key)
+local outbox_limit = tonumber(ARGV[22])
 if outbox_len >= outbox_limit then
   return redis.error_reply('OUTBOX_FULL ' .. outbox_key .. ' holds ' .. outbox_len ..
                            ' entries not yet copied to destinations (limit ' .. outbox_limit .. ')')
 end
 
-local function ckey(id) return pfx .. 'c:' .. id end
-local function tlkey(id) return pfx .. 'tl:' .. id end
-local function seqno(id) return tonumber(string.sub(id, 3)) or 0 end
-local function name_member(fold, id) return fold .. '\0' .. id end
--- The same function as store::identity_bucket (31-multiplier string hash mod 2^32).
-local function bucket_key(k)
-  local h = 0
-  for j = 1, #k do h = (h * 31 + string.byte(k, j)) % 4294967296 end
-  return pfx .. 'kx:' .. (h % nbuckets)
-end
+local tl_cap, list_cap = tonumber(ARGV[3]), tonumber(ARGV[4])
+local nk, np, ne = tonumber(ARGV[7]), tonumber(ARGV[8]), tonumber(ARGV[9])
+local ev_name, ev_fold, ev_src, ev_ch = ARGV[10], ARGV[11], ARGV[12], ARGV[13]
+local at_s = ARGV[14]
+local ev_at = tonumber(at_s)
+local ev_lead = ARGV[15]
+-- ARGV[kb + i]: identity key i; ARGV[pb + i]: phone i; ARGV[eb + 2i - 1], ARGV[eb + 2i]: email i
+-- as given and its match key.
+local kb = 22
+local pb = kb + nk
+local eb = pb + np
 
-local prio
-local function rank(ch)
-  if not prio then
-    prio = {}
-    local n = 0
-    for c in string.gmatch(ARGV[21], '[^,]+') do n = n + 1; prio[c] = n end
-  end
-  return prio[ch] or 1000
+-- A contact: h its stored fields, d decoded msgpack fields, dirty the fields to write back,
+-- each mapped to whether it was stored before (a field emptied by the event is deleted).
+-- The field table is pre-sized for every field a contact may hold.
+local function fields()
+  return {n = nil, f = nil, np = nil, p = nil, e = nil, i = nil, l = nil, x = nil, o = nil,
+          t = nil, r = nil, ca = nil, ua = nil, h = nil, hl = nil, hm = nil}
 end
-local function outranks(new_ch, old_ch) return rank(new_ch) < rank(old_ch) end
-
--- A contact: h the stored fields, had which existed, d decoded msgpack fields, dirty the
--- fields to write back (only those: rewriting unchanged fields costs).
 local function load(id)
-  local flat = redis.call('HGETALL', ckey(id))
-  if #flat == 0 then return nil end
-  local h, had = {}, {}
-  for j = 1, #flat, 2 do h[flat[j]] = flat[j + 1]; had[flat[j]] = true end
-  return {id = id, h = h, had = had, d = {}, dirty = {}}
+  local flat = redis.call('HGETALL', pfx .. 'c:' .. id)
+  local n = #flat
+  if n == 0 then return nil end
+  local h = fields()
+  for j = 1, n, 2 do h[flat[j]] = flat[j + 1] end
+  return {id = id, h = h, d = {}, dirty = {}}
 end
 local function list(c, f)
   local v = c.d[f]
@@ -103,64 +95,77 @@ local function list(c, f)
   end
   return v
 end
-local function changed(c, f) c.dirty[f] = true end
-local function sval(c, f) return c.h[f] or '' end
+local function mark(c, f)
+  if c.dirty[f] == nil then c.dirty[f] = c.h[f] ~= nil end
+end
 local function set_s(c, f, v)
-  if (c.h[f] or '') ~= v then c.h[f] = v; c.d[f] = nil; c.dirty[f] = true end
+  if (c.h[f] or '') ~= v then mark(c, f); c.h[f] = v; c.d[f] = nil end
 end
 
 local function save(c)
-  local args, del = {ckey(c.id), 'ua', ev.at}, {ckey(c.id)}
-  for f in pairs(c.dirty) do
-    local v = c.h[f]
-    local t = c.d[f]
+  local key = pfx .. 'c:' .. c.id
+  local args, na, del, nd = {key, 'ua', at_s}, 3, {key}, 1
+  local h, d = c.h, c.d
+  for f, existed in pairs(c.dirty) do
+    local v = h[f]
+    local t = d[f]
     if t ~= nil then
       if next(t) ~= nil then v = cmsgpack.pack(t) else v = nil end
     end
     if v ~= nil and v ~= '' then
-      args[#args + 1] = f; args[#args + 1] = v
-    elseif c.had[f] then
-      del[#del + 1] = f
+      args[na + 1] = f; args[na + 2] = v; na = na + 2
+    elseif existed then
+      nd = nd + 1; del[nd] = f
     end
   end
-  redis.call('HSET', unpack(args))
-  if #del > 1 then redis.call('HDEL', unpack(del)) end
+  redis.call('HSET', unpack(args, 1, na))
+  if nd > 1 then redis.call('HDEL', unpack(del, 1, nd)) end
 end
 
 -- Names: a different person when neither personal name (the last word, Vietnamese order)
 -- is a word of the other name; core::different_person is the same rule in C++.
-local function last_word(s) return string.match(s, '(%S+)%s*$') or '' end
 local function has_word(s, w)
   for x in string.gmatch(s, '%S+') do if x == w then return true end end
   return false
 end
 local function different(a, b)
-  if a == '' or b == '' then return false end
-  return not has_word(b, last_word(a)) and not has_word(a, last_word(b))
+  if a == '' or b == '' or a == b then return false end
+  return not has_word(b, string.match(a, '(%S+)%s*$') or '') and
+         not has_word(a, string.match(b, '(%S+)%s*$') or '')
 end
 local function learner_index(c, fold)
   for j, l in ipairs(list(c, 'l')) do if l[2] == fold then return j end end
   return nil
 end
 
+local prio
+local function outranks(new_ch, old_ch)
+  if not prio then
+    prio = {}
+    local n = 0
+    for ch in string.gmatch(ARGV[21], '[^,]+') do n = n + 1; prio[ch] = n end
+  end
+  return (prio[new_ch] or 1000) < (prio[old_ch] or 1000)
+end
+
 local function email_key(e) return 'email:' .. (e[4] or e[1]) end
-local function find(xs, key_of, key)
-  for _, x in ipairs(xs) do if key_of(x) == key then return true end end
-  return false
+-- Adds x to the list field f unless an entry with the same key_of is there or it is full.
+local function add(c, f, x, key_of)
+  local dst = list(c, f)
+  local n = #dst
+  if n >= list_cap then return end
+  local k = key_of(x)
+  for j = 1, n do if key_of(dst[j]) == k then return end end
+  dst[n + 1] = x
+  mark(c, f)
 end
 local function first(x) return x[1] end
-local function union(c, f, src, key_of)
-  local dst = list(c, f)
-  for _, x in ipairs(src) do
-    if #dst >= list_cap then return end
-    if not find(dst, key_of, key_of(x)) then dst[#dst + 1] = x; changed(c, f) end
-  end
-end
 
 -- Timeline entries (JSON in the list, newest first). The first touch lives in the hash
 -- (h/hl/hm) until a second one comes: one list per contact costs more than the contact.
 local function json_touch(t, lead, msg)
-  local o = {k = 'touch', at = t[1], ch = t[2], src = t[3], lead = lead}
+  local o = {k = 'touch', at = t[1], ch = t[2], src = t[3], lead = lead, cmp = nil, msg = nil,
+             learner = nil, review = nil}
   if t[4] and t[4] ~= '' then o.cmp = t[4] end
   if msg and msg ~= '' then o.msg = msg end
   if t[5] and t[5] ~= '' then o.learner = t[5] end
@@ -173,56 +178,34 @@ local function inline_touch(c)  -- the hash's first touch as a list entry, or ni
   return json_touch(cmsgpack.unpack(h), c.h.hl, c.h.hm)
 end
 local function drop_inline(c)
-  for _, f in ipairs({'h', 'hl', 'hm'}) do
-    if c.h[f] then c.h[f] = nil; c.dirty[f] = true end
-  end
-end
-local function timeline_of(c)  -- newest first
-  local t = redis.call('LRANGE', tlkey(c.id), 0, -1)
-  local x = inline_touch(c)
-  if x then t[#t + 1] = x end
-  return t
-end
-
-local function merge_timeline(c, l)
-  local b = timeline_of(l)
-  if #b == 0 then return end
-  local a = timeline_of(c)
-  local function at(s) return tonumber(cjson.decode(s).at) or 0 end
-  local out, i, j = {}, 1, 1
-  while #out < tl_cap and (i <= #a or j <= #b) do
-    if j > #b or (i <= #a and at(a[i]) >= at(b[j])) then
-      out[#out + 1] = a[i]; i = i + 1
-    else
-      out[#out + 1] = b[j]; j = j + 1
-    end
-  end
-  drop_inline(c)
-  redis.call('DEL', tlkey(c.id), tlkey(l.id))
-  redis.call('RPUSH', tlkey(c.id), unpack(out))
+  local h = c.h
+  if h.h then mark(c, 'h'); h.h = nil end
+  if h.hl then mark(c, 'hl'); h.hl = nil end
+  if h.hm then mark(c, 'hm'); h.hm = nil end
 end
 
 local function set_name(c, name, fold, prov)
-  local old = sval(c, 'f')
-  if old ~= '' and old ~= fold then redis.call('ZREM', names_key, name_member(old, c.id)) end
+  local old = c.h.f or ''
+  if old ~= '' and old ~= fold then redis.call('ZREM', names_key, old .. '\0' .. c.id) end
   set_s(c, 'n', name)
   set_s(c, 'f', fold)
-  c.d.np = prov; changed(c, 'np')
-  if fold ~= '' and fold ~= old then redis.call('ZADD', names_key, 0, name_member(fold, c.id)) end
+  c.d.np = prov; mark(c, 'np')
+  if fold ~= '' and fold ~= old then redis.call('ZADD', names_key, 0, fold .. '\0' .. c.id) end
 end
 
 local function add_learner(c, name, fold, src, at)
   local l = list(c, 'l')
   if learner_index(c, fold) or #l >= list_cap then return end
   l[#l + 1] = {name, fold, src, at}
-  changed(c, 'l')
-  redis.call('ZADD', names_key, 0, name_member(fold, c.id))
+  mark(c, 'l')
+  redis.call('ZADD', names_key, 0, fold .. '\0' .. c.id)
 end
 
 local cache = {}
 local function get(id)
-  if cache[id] == nil then cache[id] = load(id) or false end
-  return cache[id]
+  local c = cache[id]
+  if c == nil then c = load(id) or false; cache[id] = c end
+  return c
 end
 -- The live contact an index value names: a contact hash exists only for live ids, so the
 -- alias chain is walked only for merged ones. Aliases point to lower ids; the bound guards
@@ -236,180 +219,243 @@ local function live(id)
   return nil
 end
 
--- Merges contact `l` into the older `c`: field unions, scalars by priority, keys repointed
--- (only those still resolving to the loser: a shared email may belong to someone else),
--- alias left behind, names index and timeline moved.
-local function merge(c, l)
-  union(c, 'p', list(l, 'p'), first)
-  union(c, 'e', list(l, 'e'), email_key)
-  union(c, 'i', list(l, 'i'), first)
-  local ln, lf, lnp = sval(l, 'n'), sval(l, 'f'), list(l, 'np')
-  if ln ~= '' then
-    local cf = sval(c, 'f')
-    if sval(c, 'n') == '' or (not different(cf, lf) and outranks(lnp[3], list(c, 'np')[3])) then
-      set_name(c, ln, lf, lnp)
-    elseif different(cf, lf) then
-      add_learner(c, ln, lf, lnp[1], lnp[2])
-    end
-  end
-  for _, x in ipairs(list(l, 'l')) do add_learner(c, x[1], x[2], x[3], x[4]) end
-  local cx = list(c, 'x')
-  for k, v in pairs(list(l, 'x')) do
-    if not cx[k] or outranks(v[4], cx[k][4]) then cx[k] = v; changed(c, 'x') end
-  end
-  if sval(c, 'o') == '' then set_s(c, 'o', sval(l, 'o')) end
-  if sval(c, 't') == '' then set_s(c, 't', sval(l, 't')) end
-  local lca = tonumber(l.h.ca) or ev.at
-  if lca < (tonumber(c.h.ca) or ev.at) then set_s(c, 'ca', tostring(lca)) end
-  local n = string.sub(c.id, 3)
-  local keys = {}
-  for _, x in ipairs(list(l, 'p')) do keys[#keys + 1] = 'phone:' .. x[1] end
-  for _, x in ipairs(list(l, 'e')) do keys[#keys + 1] = email_key(x) end
-  for _, x in ipairs(list(l, 'i')) do keys[#keys + 1] = x[1] end
-  for _, k in ipairs(keys) do
-    local bk = bucket_key(k)
-    local owner = redis.call('HGET', bk, k)
-    if owner and live('c_' .. owner) == l.id then redis.call('HSET', bk, k, n) end
-  end
-  if lf ~= '' then redis.call('ZREM', names_key, name_member(lf, l.id)) end
-  for _, x in ipairs(list(l, 'l')) do redis.call('ZREM', names_key, name_member(x[2], l.id)) end
-  redis.call('SET', pfx .. 'alias:' .. l.id, c.id)
-  merge_timeline(c, l)
-  redis.call('DEL', ckey(l.id))
-  cache[l.id] = false
-end
-
 -- 1. Who do the keys name? Strong keys (phone, channel ids) are trusted; an email match is
 --    accepted only when the name agrees (or, names unknown, the phones do not disagree).
 local strong, weak, key_owner = {}, {}, {}
-for i, k in ipairs(ev.k) do
+local any_weak = false
+for i = 1, nk do
+  local k = ARGV[kb + i]
   local v = redis.call('HGET', KEYS[3 + i], k)
-  local cid = v and live('c_' .. v) or nil
-  key_owner[i] = cid or false
+  local cid = v and live('c_' .. v) or false
+  key_owner[i] = cid
   if cid then
-    if string.sub(k, 1, 6) == 'email:' then weak[cid] = true else strong[cid] = true end
+    if string.sub(k, 1, 6) == 'email:' then weak[cid] = true; any_weak = true
+    else strong[cid] = true end
   end
 end
 
-local function email_match_ok(c)
-  local cf = sval(c, 'f')
-  if ev.fold ~= '' and cf ~= '' then
-    if not different(cf, ev.fold) then return true end
-    return learner_index(c, ev.fold) ~= nil
-  end
-  local cp = list(c, 'p')
-  if #ev.p > 0 and #cp > 0 then
-    for _, p in ipairs(ev.p) do
-      if find(cp, first, p) then return true end
+local accepted, nacc = {}, 0
+for cid in pairs(strong) do nacc = nacc + 1; accepted[nacc] = cid end
+if any_weak then
+  for cid in pairs(weak) do
+    if not strong[cid] then
+      local c = get(cid)
+      local ok = true
+      local cf = c.h.f or ''
+      if ev_fold ~= '' and cf ~= '' then
+        ok = not different(cf, ev_fold) or learner_index(c, ev_fold) ~= nil
+      elseif np > 0 then
+        local cp = list(c, 'p')
+        if #cp > 0 then
+          ok = false
+          for j = 1, np do
+            local p = ARGV[pb + j]
+            for _, x in ipairs(cp) do if x[1] == p then ok = true end end
+          end
+        end
+      end
+      if ok then nacc = nacc + 1; accepted[nacc] = cid end
     end
-    return false
   end
-  return true
 end
-
-local accepted = {}
-for cid in pairs(strong) do accepted[#accepted + 1] = cid end
-for cid in pairs(weak) do
-  if not strong[cid] and email_match_ok(get(cid)) then accepted[#accepted + 1] = cid end
+if nacc > 1 then
+  table.sort(accepted, function(a, b)
+    return (tonumber(string.sub(a, 3)) or 0) < (tonumber(string.sub(b, 3)) or 0)
+  end)
 end
-table.sort(accepted, function(a, b) return seqno(a) < seqno(b) end)
 
 -- 2. Create, attach or merge.
 local c, created, returning, merged = nil, 0, 0, {}
-if #accepted == 0 then
+if nacc == 0 then
   local id = 'c_' .. redis.call('INCR', seq_key)
-  c = {id = id, h = {}, had = {}, d = {}, dirty = {}}
-  set_s(c, 'ca', tostring(ev.at))
-  if #ev.k == 0 then set_s(c, 'r', '1') end
+  c = {id = id, h = fields(), d = {}, dirty = fields()}
+  set_s(c, 'ca', at_s)
+  if nk == 0 then set_s(c, 'r', '1') end
   created = 1
 else
   c = get(accepted[1])
   returning = 1
-  for j = 2, #accepted do
-    merge(c, get(accepted[j]))
-    merged[#merged + 1] = accepted[j]
-  end
-  if #ev.k > 0 then set_s(c, 'r', '') end
-end
-local in_contact = {}
-for _, id in ipairs(accepted) do in_contact[id] = true end
-
--- 3. Apply the event: keys point here (except a shared email owned by someone else).
-local n = string.sub(c.id, 3)
-for i, k in ipairs(ev.k) do
-  local owner = key_owner[i]
-  if (not owner or in_contact[owner]) and owner ~= c.id then
-    redis.call('HSET', KEYS[3 + i], k, n)
-  end
-end
-for _, p in ipairs(ev.p) do union(c, 'p', {{p, ev.src, ev.at}}, first) end
-for _, e in ipairs(ev.e) do
-  local x = {e[1], ev.src, ev.at}
-  if e[2] ~= e[1] then x[4] = e[2] end
-  union(c, 'e', {x}, email_key)
-end
-for _, k in ipairs(ev.k) do
-  local kind = string.sub(k, 1, 6)
-  if kind ~= 'phone:' and kind ~= 'email:' then union(c, 'i', {{k, ev.src, ev.at}}, first) end
-end
-local learner = ''
-if ev.name ~= '' then
-  local cf = sval(c, 'f')
-  if sval(c, 'n') == '' then
-    set_name(c, ev.name, ev.fold, {ev.src, ev.at, ev.ch})
-  elseif different(cf, ev.fold) then
-    -- A household: the same phone, another person's name. Not a rename; a learner.
-    add_learner(c, ev.name, ev.fold, ev.src, ev.at)
-    learner = ev.name
-  elseif cf ~= ev.fold and outranks(ev.ch, list(c, 'np')[3]) then
-    set_name(c, ev.name, ev.fold, {ev.src, ev.at, ev.ch})
-  elseif sval(c, 'n') ~= ev.name and outranks(ev.ch, list(c, 'np')[3]) then
-    set_s(c, 'n', ev.name)
-    c.d.np = {ev.src, ev.at, ev.ch}; changed(c, 'np')
-  end
-end
-for _, f in ipairs({'city', 'addr'}) do
-  local v = ev[f]
-  if v ~= '' then
-    local cx = list(c, 'x')
-    if not cx[f] or (cx[f][1] ~= v and outranks(ev.ch, cx[f][4])) then
-      cx[f] = {v, ev.src, ev.at, ev.ch}
-      changed(c, 'x')
+  if nacc > 1 then
+    -- Merges are rare; their helpers are built here only.
+    local nbuckets = tonumber(ARGV[6])
+    -- The same function as store::identity_bucket (31-multiplier string hash mod 2^32).
+    local function bucket_key(k)
+      local h = 0
+      for j = 1, #k do h = (h * 31 + string.byte(k, j)) % 4294967296 end
+      return pfx .. 'kx:' .. (h % nbuckets)
+    end
+    local function union(dst_c, f, src, key_of)
+      for _, x in ipairs(src) do add(dst_c, f, x, key_of) end
+    end
+    local function timeline_of(x)  -- newest first
+      local t = redis.call('LRANGE', pfx .. 'tl:' .. x.id, 0, -1)
+      local first_touch = inline_touch(x)
+      if first_touch then t[#t + 1] = first_touch end
+      return t
+    end
+    local function merge_timeline(w, l)
+      local b = timeline_of(l)
+      if #b == 0 then return end
+      local a = timeline_of(w)
+      local function at(s) return tonumber(cjson.decode(s).at) or 0 end
+      local out, i, j = {}, 1, 1
+      while #out < tl_cap and (i <= #a or j <= #b) do
+        if j > #b or (i <= #a and at(a[i]) >= at(b[j])) then
+          out[#out + 1] = a[i]; i = i + 1
+        else
+          out[#out + 1] = b[j]; j = j + 1
+        end
+      end
+      drop_inline(w)
+      redis.call('DEL', pfx .. 'tl:' .. w.id, pfx .. 'tl:' .. l.id)
+      redis.call('RPUSH', pfx .. 'tl:' .. w.id, unpack(out))
+    end
+    -- Merges contact `l` into the older `w`: field unions, scalars by priority, keys
+    -- repointed (only those still resolving to the loser: a shared email may belong to
+    -- someone else), alias left behind, names index and timeline moved.
+    local function merge(w, l)
+      union(w, 'p', list(l, 'p'), first)
+      union(w, 'e', list(l, 'e'), email_key)
+      union(w, 'i', list(l, 'i'), first)
+      local ln, lf, lnp = l.h.n or '', l.h.f or '', list(l, 'np')
+      if ln ~= '' then
+        local wf = w.h.f or ''
+        if (w.h.n or '') == '' or (not different(wf, lf) and outranks(lnp[3], list(w, 'np')[3])) then
+          set_name(w, ln, lf, lnp)
+        elseif different(wf, lf) then
+          add_learner(w, ln, lf, lnp[1], lnp[2])
+        end
+      end
+      for _, x in ipairs(list(l, 'l')) do add_learner(w, x[1], x[2], x[3], x[4]) end
+      local wx = list(w, 'x')
+      for k, v in pairs(list(l, 'x')) do
+        if not wx[k] or outranks(v[4], wx[k][4]) then wx[k] = v; mark(w, 'x') end
+      end
+      if (w.h.o or '') == '' then set_s(w, 'o', l.h.o or '') end
+      if (w.h.t or '') == '' then set_s(w, 't', l.h.t or '') end
+      local lca = tonumber(l.h.ca) or ev_at
+      if lca < (tonumber(w.h.ca) or ev_at) then set_s(w, 'ca', tostring(lca)) end
+      local n = string.sub(w.id, 3)
+      local keys = {}
+      for _, x in ipairs(list(l, 'p')) do keys[#keys + 1] = 'phone:' .. x[1] end
+      for _, x in ipairs(list(l, 'e')) do keys[#keys + 1] = email_key(x) end
+      for _, x in ipairs(list(l, 'i')) do keys[#keys + 1] = x[1] end
+      for _, k in ipairs(keys) do
+        local bk = bucket_key(k)
+        local owner = redis.call('HGET', bk, k)
+        if owner and live('c_' .. owner) == l.id then redis.call('HSET', bk, k, n) end
+      end
+      if lf ~= '' then redis.call('ZREM', names_key, lf .. '\0' .. l.id) end
+      for _, x in ipairs(list(l, 'l')) do redis.call('ZREM', names_key, x[2] .. '\0' .. l.id) end
+      redis.call('SET', pfx .. 'alias:' .. l.id, w.id)
+      merge_timeline(w, l)
+      redis.call('DEL', pfx .. 'c:' .. l.id)
+      cache[l.id] = false
+    end
+    for j = 2, nacc do
+      merge(c, get(accepted[j]))
+      merged[#merged + 1] = accepted[j]
     end
   end
+  if nk > 0 then set_s(c, 'r', '') end
 end
-if sval(c, 't') == '' and ev.team ~= '' then set_s(c, 't', ev.team) end
+local in_contact = {}
+for j = 1, nacc do in_contact[accepted[j]] = true end
+
+-- 3. Apply the event: keys point here (except a shared email owned by someone else). A key
+--    the index gives to this contact (or to one merged into it) is on its lists already.
+local n = string.sub(c.id, 3)
+local on_lists = {}
+for i = 1, nk do
+  local owner = key_owner[i]
+  if owner and in_contact[owner] then
+    on_lists[ARGV[kb + i]] = true
+    if owner ~= c.id then redis.call('HSET', KEYS[3 + i], ARGV[kb + i], n) end
+  elseif not owner then
+    redis.call('HSET', KEYS[3 + i], ARGV[kb + i], n)
+  end
+end
+for j = 1, np do
+  local p = ARGV[pb + j]
+  if not on_lists['phone:' .. p] then add(c, 'p', {p, ev_src, ev_at}, first) end
+end
+for j = 1, ne do
+  local addr, match = ARGV[eb + 2 * j - 1], ARGV[eb + 2 * j]
+  if not on_lists['email:' .. match] then
+    local x = {addr, ev_src, ev_at}
+    if match ~= addr then x[4] = match end
+    add(c, 'e', x, email_key)
+  end
+end
+for i = 1, nk do
+  local k = ARGV[kb + i]
+  if not on_lists[k] then
+    local kind = string.sub(k, 1, 6)
+    if kind ~= 'phone:' and kind ~= 'email:' then add(c, 'i', {k, ev_src, ev_at}, first) end
+  end
+end
+local learner = ''
+if ev_name ~= '' then
+  local cn, cf = c.h.n or '', c.h.f or ''
+  if cn == '' then
+    set_name(c, ev_name, ev_fold, {ev_src, ev_at, ev_ch})
+  elseif different(cf, ev_fold) then
+    -- A household: the same phone, another person's name. Not a rename; a learner.
+    add_learner(c, ev_name, ev_fold, ev_src, ev_at)
+    learner = ev_name
+  elseif cf ~= ev_fold then
+    if outranks(ev_ch, list(c, 'np')[3]) then set_name(c, ev_name, ev_fold, {ev_src, ev_at, ev_ch}) end
+  elseif cn ~= ev_name and outranks(ev_ch, list(c, 'np')[3]) then
+    set_s(c, 'n', ev_name)
+    c.d.np = {ev_src, ev_at, ev_ch}; mark(c, 'np')
+  end
+end
+local function set_x(f, v)
+  local cx = list(c, 'x')
+  local old = cx[f]
+  if not old or (old[1] ~= v and outranks(ev_ch, old[4])) then
+    cx[f] = {v, ev_src, ev_at, ev_ch}
+    mark(c, 'x')
+  end
+end
+if ARGV[18] ~= '' then set_x('city', ARGV[18]) end
+if ARGV[19] ~= '' then set_x('addr', ARGV[19]) end
+if (c.h.t or '') == '' and ARGV[20] ~= '' then set_s(c, 't', ARGV[20]) end
 
 -- 4. Timeline: merges first, then the touch. A new contact keeps its first touch in the hash
 --    when every part fits a listpack value; otherwise, and from the second touch on, the list.
 local review = 0
-if sval(c, 'r') == '1' then review = 1 end
-local tl = tlkey(c.id)
-local head = {}
-if #merged > 0 then
-  head[#head + 1] = cjson.encode({k = 'merge', from = table.concat(merged, ','), at = ev.at,
-                                  lead = ev.lead})
-end
-local t = {ev.at, ev.ch, ev.src, ev.cmp, learner, review}
-local packed = cmsgpack.pack(t)
-if created == 1 and #packed <= val_max and #ev.lead <= val_max and #ev.msg <= val_max then
+if c.h.r == '1' then review = 1 end
+local msg = ARGV[17]
+local t = {ev_at, ev_ch, ev_src, ARGV[16], learner, review}
+local val_max = tonumber(ARGV[5])
+local packed = created == 1 and cmsgpack.pack(t)
+if packed and #packed <= val_max and #ev_lead <= val_max and #msg <= val_max then
   set_s(c, 'h', packed)
-  set_s(c, 'hl', ev.lead)
-  set_s(c, 'hm', ev.msg)
+  set_s(c, 'hl', ev_lead)
+  set_s(c, 'hm', msg)
 else
+  local tl = pfx .. 'tl:' .. c.id
   local old = inline_touch(c)
   if old then
     drop_inline(c)
     redis.call('RPUSH', tl, old)
   end
-  head[#head + 1] = json_touch(t, ev.lead, ev.msg)
-  local len = redis.call('LPUSH', tl, unpack(head))
+  local touch = json_touch(t, ev_lead, msg)
+  local len
+  if #merged > 0 then
+    local m = cjson.encode({k = 'merge', from = table.concat(merged, ','), at = ev_at,
+                            lead = ev_lead})
+    len = redis.call('LPUSH', tl, m, touch)
+  else
+    len = redis.call('LPUSH', tl, touch)
+  end
   if len > tl_cap then redis.call('LTRIM', tl, 0, tl_cap - 1) end
 end
 save(c)
 
 local merged_s = table.concat(merged, ',')
-local owner, team = sval(c, 'o'), sval(c, 't')
+local owner, team = c.h.o or '', c.h.t or ''
 
 -- 5. The outbox, in this same step: created, or updated when more than the touch changed.
 local typ = nil
@@ -424,9 +470,9 @@ else
 end
 if typ then
   redis.call('XADD', outbox_key, '*', 'type', typ, 'contact_id', c.id,
-             'event', string.sub(done_key, #pfx + 6), 'lead_id', ev.lead, 'source', ev.src,
-             'channel', ev.ch, 'team_id', team, 'merged', merged_s)
+             'event', string.sub(done_key, #pfx + 6), 'lead_id', ev_lead, 'source', ev_src,
+             'channel', ev_ch, 'team_id', team, 'merged', merged_s)
 end
 redis.call('SET', done_key, cmsgpack.pack({c.id, returning, owner, team, merged_s, learner, created}),
-           'EX', done_ttl)
+           'EX', ARGV[2])
 return {c.id, returning, owner, team, 0, merged_s, learner, created}
