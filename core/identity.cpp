@@ -85,6 +85,7 @@ identity identity_of(const lead_event& e) {
   }
 
   if (!e.contact.full_name.empty()) out.folded_name = fold_text(e.contact.full_name);
+  out.display_name = e.chan == channel::zalo || e.chan == channel::facebook_messenger;
   out.needs_review = out.keys.empty();
   return out;
 }

@@ -44,6 +44,10 @@ struct identity {
   std::vector<email_identity> emails;      // addresses behind the email: keys
   std::vector<std::string> channel_keys;   // zalo:, fb:, fblead:, ext: keys
   std::string folded_name;                 // fold_text(full_name); may be empty
+  // The name is a chat profile's display name (Zalo, Messenger): as often a nickname or a
+  // parent's own name as the learner's, so it names a contact only until a real name comes
+  // and never makes a household learner.
+  bool display_name = false;
   bool needs_review = false;               // no key at all
 };
 

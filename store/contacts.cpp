@@ -108,7 +108,7 @@ resolve_call make_resolve_call(const core::lead_event& e, const core::identity& 
   }
   auto utm = e.campaign.utm.find("utm_campaign");
   auto& a = call.args;
-  a.reserve(22 + id.keys.size() + id.phones.size() + 2 * id.emails.size());
+  a.reserve(23 + id.keys.size() + id.phones.size() + 2 * id.emails.size());
   a.push_back(pfx);
   a.push_back(std::to_string(opts.done_ttl.count()));
   a.push_back(std::to_string(opts.timeline_cap));
@@ -131,6 +131,7 @@ resolve_call make_resolve_call(const core::lead_event& e, const core::identity& 
   a.push_back(opts.default_team);
   a.push_back(std::move(prio));
   a.push_back(std::to_string(opts.outbox_limit));
+  a.push_back(id.display_name ? "1" : "0");
   for (const auto& k : id.keys) a.push_back(k);
   for (const auto& p : id.phones) a.push_back(p);
   for (const auto& m : id.emails) {
@@ -252,7 +253,8 @@ nlohmann::json contact_to_json(const std::vector<std::pair<std::string, std::str
     else if (f == "f") c["folded_name"] = v;
     else if (f == "np") {
       auto x = unpack(v);
-      c["name_source"] = {{"source", str_at(x, 0)}, {"at", int_at(x, 1)}, {"channel", str_at(x, 2)}};
+      c["name_source"] = {{"source", str_at(x, 0)}, {"at", int_at(x, 1)}, {"channel", str_at(x, 2)},
+                          {"display_name", int_at(x, 3) == 1}};
     } else if (f == "p") c["phones"] = provenance_list(v, "value");
     else if (f == "e") {
       auto list = provenance_list(v, "value");

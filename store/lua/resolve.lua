@@ -15,6 +15,7 @@
 --   7 K identity keys, 8 P phones, 9 E emails, 10 name, 11 folded name, 12 source,
 --   13 channel, 14 at (epoch s), 15 lead id, 16 campaign, 17 message, 18 city, 19 address,
 --   20 default team, 21 channel priority (comma list, earlier wins), 22 outbox limit,
+--   23 '1' when the name is a chat profile's display name (core::identity::display_name),
 --   then K identity keys, P phones (E.164), E pairs (address as given, match key).
 -- Outbox (lg:{t}:outbox, the sync side): one entry type=contact.created for a new contact,
 -- type=contact.updated when a field a destination may hold changed or contacts merged (a new
@@ -26,8 +27,9 @@
 --
 -- Identity index: HSET lg:{t}:kx:<bucket> <identity key> <n> (contact c_<n>), small hashes
 -- Redis keeps as listpacks. Contact hash lg:{t}:c:<id>, small fields (see store/KEYS.md):
---   n name, f folded name, np msgpack[src, at, ch] of the name, p msgpack[[e164, src, at]],
---   e msgpack[[address, src, at, match key if different]], i msgpack[[key, src, at]],
+--   n name, f folded name, np msgpack[src, at, ch, 1 if a display name] of the name,
+--   p msgpack[[e164, src, at]], e msgpack[[address, src, at, match key if different]],
+--   i msgpack[[key, src, at]],
 --   l msgpack[[learner name, folded, src, at]], x msgpack{city|addr = [v, src, at, ch]},
 --   o owner, t team, r "1" when it had no key (needs review), ca/ua created/updated (epoch s),
 --   h/hl/hm the first timeline touch while it is the only one: msgpack[at, ch, src, cmp,
@@ -65,9 +67,11 @@ local ev_name, ev_fold, ev_src, ev_ch = ARGV[10], ARGV[11], ARGV[12], ARGV[13]
 local at_s = ARGV[14]
 local ev_at = tonumber(at_s)
 local ev_lead = ARGV[15]
+local ev_display = nil
+if ARGV[23] == '1' then ev_display = 1 end
 -- ARGV[kb + i]: identity key i; ARGV[pb + i]: phone i; ARGV[eb + 2i - 1], ARGV[eb + 2i]: email i
 -- as given and its match key.
-local kb = 22
+local kb = 23
 local pb = kb + nk
 local eb = pb + np
 
@@ -136,6 +140,15 @@ end
 local function learner_index(c, fold)
   for j, l in ipairs(list(c, 'l')) do if l[2] == fold then return j end end
   return nil
+end
+-- Whether the stored name is a chat profile's display name: its provenance has a fourth
+-- element. Read from the packed bytes (a msgpack array of four starts 0x94) so the common
+-- case, a returning person under the same name, decodes nothing.
+local function display_named(c)
+  local np = c.d.np
+  if np then return np[4] == 1 end
+  local raw = c.h.np
+  return raw ~= nil and string.byte(raw, 1) == 0x94
 end
 
 local prio
@@ -320,10 +333,15 @@ else
       local ln, lf, lnp = l.h.n or '', l.h.f or '', list(l, 'np')
       if ln ~= '' then
         local wf = w.h.f or ''
-        if (w.h.n or '') == '' or (not different(wf, lf) and outranks(lnp[3], list(w, 'np')[3])) then
+        if (w.h.n or '') == '' then
+          set_name(w, ln, lf, lnp)
+        elseif lnp[4] == 1 then  -- nothing to keep: a display name is nobody's name
+        elseif display_named(w) then
           set_name(w, ln, lf, lnp)
         elseif different(wf, lf) then
           add_learner(w, ln, lf, lnp[1], lnp[2])
+        elseif outranks(lnp[3], list(w, 'np')[3]) then
+          set_name(w, ln, lf, lnp)
         end
       end
       for _, x in ipairs(list(l, 'l')) do add_learner(w, x[1], x[2], x[3], x[4]) end
@@ -395,19 +413,28 @@ for i = 1, nk do
   end
 end
 local learner = ''
+-- Names. A chat profile's display name (Zalo, Messenger) is as often a nickname or a parent's
+-- own name as the learner's: it names a contact that has no name, yields to the first real
+-- name, and never becomes a learner.
 if ev_name ~= '' then
   local cn, cf = c.h.n or '', c.h.f or ''
   if cn == '' then
+    set_name(c, ev_name, ev_fold, {ev_src, ev_at, ev_ch, ev_display})
+  elseif cf == ev_fold then
+    -- The same name: a real one confirms a display name, a better source's spelling wins.
+    if not ev_display and (display_named(c) or (cn ~= ev_name and outranks(ev_ch, list(c, 'np')[3]))) then
+      set_s(c, 'n', ev_name)
+      c.d.np = {ev_src, ev_at, ev_ch}; mark(c, 'np')
+    end
+  elseif ev_display then  -- another display name, or one that differs from the real name: kept off
+  elseif display_named(c) then
     set_name(c, ev_name, ev_fold, {ev_src, ev_at, ev_ch})
   elseif different(cf, ev_fold) then
     -- A household: the same phone, another person's name. Not a rename; a learner.
     add_learner(c, ev_name, ev_fold, ev_src, ev_at)
     learner = ev_name
-  elseif cf ~= ev_fold then
-    if outranks(ev_ch, list(c, 'np')[3]) then set_name(c, ev_name, ev_fold, {ev_src, ev_at, ev_ch}) end
-  elseif cn ~= ev_name and outranks(ev_ch, list(c, 'np')[3]) then
-    set_s(c, 'n', ev_name)
-    c.d.np = {ev_src, ev_at, ev_ch}; mark(c, 'np')
+  elseif outranks(ev_ch, list(c, 'np')[3]) then
+    set_name(c, ev_name, ev_fold, {ev_src, ev_at, ev_ch})
   end
 end
 local function set_x(f, v)

@@ -102,5 +102,68 @@ TEST(IdentityApi, GetAndFindContacts) {
   EXPECT_EQ(api.find(tenant, {{"zalo", "42"}}).status, 400u);
 }
 
+// A chat profile's display name (here a parent's nickname on Zalo and Messenger) names a
+// contact only until a real name comes, and never becomes a learner; two children registered
+// on the same phone still make a household.
+TEST(IdentityApi, ChatDisplayNamesNeverBecomeLearners) {
+  const std::string tenant = unique_tenant("display");
+  blocking_redis r;
+  const std::string phone = "+84987001122";
+  auto chat = event("z1", core::channel::zalo);  // the parent, sharing the phone on Zalo
+  chat.contact.full_name = "Mẹ Bống";
+  chat.contact.phones = {phone};
+  chat.contact.ids = {{"zalo", "77"}, {"zalo_oa", "oa1"}};
+  auto form = event("f1", core::channel::web_form);  // the child's registration
+  form.contact.full_name = "Nguyễn Thị Hoa";
+  form.contact.phones = {phone};
+  auto chat_again = event("z2", core::channel::zalo);  // a new nickname on the same account
+  chat_again.contact.full_name = "Bống Bống";
+  chat_again.contact.ids = chat.contact.ids;
+  auto messenger = event("m1", core::channel::facebook_messenger);
+  messenger.contact.full_name = "Hoa Mommy";
+  messenger.contact.phones = {phone};
+  messenger.contact.ids = {{"facebook", "psid-9"}, {"facebook_page", "page1"}};
+  auto sibling = event("f2", core::channel::web_form);  // a second child on the same phone
+  sibling.contact.full_name = "Trần Văn Minh";
+  sibling.contact.phones = {phone};
+  r.exec_all({xadd_command(tenant, chat), xadd_command(tenant, form), xadd_command(tenant, chat_again),
+              xadd_command(tenant, messenger), xadd_command(tenant, sibling)});
+  {
+    worker_thread w(test_worker_options(tenant));
+    ASSERT_TRUE(wait_until([&] { return drained(r, tenant); }, std::chrono::seconds(30)));
+  }
+
+  api_client api;
+  auto res = api.find(tenant, {{"phone", phone}});
+  ASSERT_EQ(res.status, 200u) << res.body;
+  auto found = nlohmann::json::parse(res.body)["contacts"];
+  ASSERT_EQ(found.size(), 1u) << res.body;
+  auto got = api.get(tenant, found[0]["id"].get<std::string>());
+  ASSERT_EQ(got.status, 200u) << got.body;
+  auto c = nlohmann::json::parse(got.body);
+  EXPECT_EQ(c["name"], "Nguyễn Thị Hoa");  // the real name replaced the nickname
+  EXPECT_EQ(c["name_source"]["channel"], "web_form");
+  EXPECT_EQ(c["name_source"]["display_name"], false);
+  ASSERT_EQ(c["learners"].size(), 1u) << c.dump();
+  EXPECT_EQ(c["learners"][0]["name"], "Trần Văn Minh");
+  EXPECT_EQ(c["ids"].size(), 2u);  // the Zalo and Messenger ids are still the contact's
+
+  // A contact known only from a chat keeps the display name, flagged as such.
+  auto lone = event("z9", core::channel::zalo);
+  lone.contact.full_name = "Bé Na";
+  lone.contact.ids = {{"zalo", "78"}, {"zalo_oa", "oa1"}};
+  r.exec_all({xadd_command(tenant, lone)});
+  {
+    worker_thread w(test_worker_options(tenant));
+    ASSERT_TRUE(wait_until([&] { return drained(r, tenant); }, std::chrono::seconds(30)));
+  }
+  auto z = nlohmann::json::parse(api.find(tenant, {{"zalo", "oa1:78"}}).body)["contacts"];
+  ASSERT_EQ(z.size(), 1u);
+  auto lone_c = nlohmann::json::parse(api.get(tenant, z[0]["id"].get<std::string>()).body);
+  EXPECT_EQ(lone_c["name"], "Bé Na");
+  EXPECT_EQ(lone_c["name_source"]["display_name"], true);
+  EXPECT_EQ(lone_c["learners"].size(), 0u);
+}
+
 }  // namespace
 }  // namespace lg::test
