@@ -20,6 +20,14 @@ enrich_outcome outcome_of(const api_error& e) {
   return retry_with(e);
 }
 
+// A Page token comes from config and cannot be renewed here: an auth failure waits (the entry
+// stays pending) until an operator replaces it, and says so in the log.
+enrich_outcome graph_outcome(const graph::api_options& api, const api_error& e) {
+  if (e.kind == failure::auth)
+    spdlog::error("facebook source {}: the Page token was refused: {}", api.source, e.message);
+  return outcome_of(e);
+}
+
 void set_name(core::contact_info& c, std::string_view raw) {
   c.full_name = core::normalize_name(raw);
   auto parts = core::split_vietnamese_name(c.full_name);
@@ -151,9 +159,7 @@ awaitable<enrich_outcome> enricher::zalo_profile(core::lead_event& e, const zalo
   }
   if (!prof) co_return outcome_of(prof.error());
   apply_profile(*prof, e);
-  e.extra.erase("needs_fetch");
-  ++stats_.fetched;
-  co_return enrich_outcome{};
+  co_return fetched(e);
 }
 
 awaitable<enrich_outcome> enricher::facebook_lead(core::lead_event& e, const graph::api_options& api) {
@@ -162,23 +168,13 @@ awaitable<enrich_outcome> enricher::facebook_lead(core::lead_event& e, const gra
     e.extra.erase("needs_fetch");
     co_return enrich_outcome{};
   }
-  auto req = api_get(graph::lead_url(api, lead->second), api.timeout);
-  // The token travels in a header, never in a URL that could end up in a log.
-  req.headers.emplace_back("Authorization", "Bearer " + api.page_token);
-  auto res = co_await client_for(api.ca_file).async_request(std::move(req));
-  if (!res) co_return enrich_outcome{enrich_outcome::retry, "Graph API: " + res.error().message};
+  std::string url = graph::lead_url(api, lead->second);
+  auto res = co_await graph_get(api, std::move(url));
+  if (!res) co_return res.error();
   auto j = graph::parse_reply(res->status, res->body);
-  if (!j) {
-    // A Page token comes from config and cannot be renewed here: an auth failure waits (the
-    // entry stays pending) until an operator replaces it.
-    if (j.error().kind == failure::auth)
-      spdlog::error("facebook source {}: the Page token was refused: {}", api.source, j.error().message);
-    co_return outcome_of(j.error());
-  }
+  if (!j) co_return graph_outcome(api, j.error());
   if (!graph::apply_lead(*j, api, e)) co_return enrich_outcome{enrich_outcome::failed, "lead has no field_data"};
-  e.extra.erase("needs_fetch");
-  ++stats_.fetched;
-  co_return enrich_outcome{};
+  co_return fetched(e);
 }
 
 awaitable<enrich_outcome> enricher::facebook_profile(core::lead_event& e, const graph::api_options& api) {
@@ -188,29 +184,38 @@ awaitable<enrich_outcome> enricher::facebook_profile(core::lead_event& e, const 
     e.extra.erase("needs_fetch");
     co_return enrich_outcome{};
   }
-  auto req = api_get(graph::profile_url(api, psid->second), api.timeout);
+  std::string url = graph::profile_url(api, psid->second);
+  auto res = co_await graph_get(api, std::move(url));
+  if (!res) co_return res.error();
+  auto prof = graph::parse_profile_reply(res->status, res->body);
+  if (!prof && prof.error().kind == failure::permanent) {
+    // Unlike a lead's field_data, the name is not what the touch is for: the message and the
+    // PSID still make a lead. Graph refuses some profiles for good (a person who blocked the
+    // Page, an app without profile access); quarantining every such touch would lose leads.
+    spdlog::warn("facebook source {}: no profile for a Messenger sender, resolved without a name: {}",
+                 api.source, prof.error().message);
+    e.extra.erase("needs_fetch");
+    co_return enrich_outcome{};
+  }
+  if (!prof) co_return graph_outcome(api, prof.error());
+  graph::apply_profile(*prof, e);
+  co_return fetched(e);
+}
+
+awaitable<std::expected<webhooks::http_response, enrich_outcome>> enricher::graph_get(const graph::api_options& api,
+                                                                                     std::string url) {
+  auto req = api_get(std::move(url), api.timeout);
+  // The token travels in a header, never in a URL that could end up in a log.
   req.headers.emplace_back("Authorization", "Bearer " + api.page_token);
   auto res = co_await client_for(api.ca_file).async_request(std::move(req));
-  if (!res) co_return enrich_outcome{enrich_outcome::retry, "Graph API: " + res.error().message};
-  auto prof = graph::parse_profile_reply(res->status, res->body);
-  if (!prof) {
-    if (prof.error().kind == failure::permanent) {
-      // Unlike a lead's field_data, the name is not what the touch is for: the message and the
-      // PSID still make a lead. Graph refuses some profiles for good (a person who blocked the
-      // Page, an app without profile access); quarantining every such touch would lose leads.
-      spdlog::warn("facebook source {}: no profile for a Messenger sender, resolved without a name: {}",
-                   api.source, prof.error().message);
-      e.extra.erase("needs_fetch");
-      co_return enrich_outcome{};
-    }
-    if (prof.error().kind == failure::auth)
-      spdlog::error("facebook source {}: the Page token was refused: {}", api.source, prof.error().message);
-    co_return outcome_of(prof.error());
-  }
-  graph::apply_profile(*prof, e);
+  if (!res) co_return std::unexpected(enrich_outcome{enrich_outcome::retry, "Graph API: " + res.error().message});
+  co_return std::move(*res);
+}
+
+enrich_outcome enricher::fetched(core::lead_event& e) {
   e.extra.erase("needs_fetch");
   ++stats_.fetched;
-  co_return enrich_outcome{};
+  return enrich_outcome{};
 }
 
 }  // namespace lg::channels

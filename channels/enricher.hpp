@@ -23,6 +23,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <expected>
 #include <map>
 #include <memory>
 #include <string>
@@ -72,6 +73,11 @@ class enricher {
   awaitable<enrich_outcome> facebook_lead(core::lead_event& e, const graph::api_options& api);
   awaitable<enrich_outcome> facebook_profile(core::lead_event& e, const graph::api_options& api);
   webhooks::http_client& client_for(const std::string& ca_file);
+  // A Graph API GET with the Page token in a header; a network error is the retry outcome.
+  awaitable<std::expected<webhooks::http_response, enrich_outcome>> graph_get(const graph::api_options& api,
+                                                                              std::string url);
+  // The event is complete: its marker goes, and it counts as fetched.
+  enrich_outcome fetched(core::lead_event& e);
 
   asio::any_io_executor ex_;
   store::redis_client& redis_;

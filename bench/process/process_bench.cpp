@@ -9,6 +9,7 @@
 //   2. measure: M events (half returning people, half new) are pushed while no worker runs,
 //      then the workers start and the clock runs until the group has acknowledged all of them.
 #include "gateway/process_worker.hpp"
+#include "store/contacts.hpp"
 #include "store/keys.hpp"
 
 #include <CLI/CLI.hpp>
@@ -110,7 +111,7 @@ long long acked(session& s, const std::string& tenant) {
 
 // Runs `workers` workers (one thread and connection each) until `target` entries are acked.
 double drain(const store::redis_options& o, session& s, const std::string& tenant, int workers,
-             long long target, std::size_t batch) {
+             long long target, std::size_t batch, std::size_t buckets) {
   std::vector<std::thread> threads;
   std::atomic<bool> stop{false};
   auto t0 = clk::now();
@@ -124,6 +125,7 @@ double drain(const store::redis_options& o, session& s, const std::string& tenan
       opts.batch = batch;
       opts.block = std::chrono::milliseconds(100);
       opts.default_team = "hn-1";
+      opts.resolve.identity_buckets = buckets;
       auto wk = gateway::process_worker::create(c, opts);
       wk->start();
       while (!stop) ioc.run_for(std::chrono::milliseconds(50));
@@ -146,11 +148,14 @@ int main(int argc, char** argv) {
   long long preload = 10000, measure = 100000;
   int workers = 2;
   std::size_t batch = 200;
+  std::size_t buckets = store::default_identity_buckets;
   app.add_option("--redis", url, "Redis URL (a private server: the bench flushes nothing but fills it)");
   app.add_option("--contacts", preload, "contacts stored before measuring");
   app.add_option("--events", measure, "events measured");
   app.add_option("--workers", workers, "workers (threads, one connection each)");
   app.add_option("--batch", batch, "XREADGROUP COUNT");
+  app.add_option("--identity-buckets", buckets, "identity index buckets (the layout of a tenant's data)")
+      ->check(CLI::Range(1, 1 << 24));
   CLI11_PARSE(app, argc, argv);
 
   auto o = store::redis_options::from_url(url);
@@ -171,7 +176,7 @@ int main(int argc, char** argv) {
     auto t0 = clk::now();
     push(s, tenant, base, n, [](long long i) { return person_event(i, 0); });
     push_s += std::chrono::duration<double>(clk::now() - t0).count();
-    pre_s += drain(*o, s, tenant, workers, base + n, batch);
+    pre_s += drain(*o, s, tenant, workers, base + n, batch, buckets);
     // The bench stands in for the delivery fan-out, which copies the sync outbox's
     // contact.created entries to the destinations and trims it; without it a million new
     // contacts would fill the outbox (processing.outbox_limit) and stop resolution.
@@ -191,7 +196,7 @@ int main(int argc, char** argv) {
                  : person_event(preload + k, 0);
   });
   long long before = acked(s, tenant);
-  double secs = drain(*o, s, tenant, workers, before + measure, batch);
+  double secs = drain(*o, s, tenant, workers, before + measure, batch, buckets);
   std::printf("resolve: %lld events with %lld contacts stored, %d workers: %.2f s, %.0f events/s\n",
               measure, preload, workers, secs, measure / secs);
   return 0;

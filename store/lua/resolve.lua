@@ -34,7 +34,6 @@
 --   o owner, t team, r "1" when it had no key (needs review), ca/ua created/updated (epoch s),
 --   h/hl/hm the first timeline touch while it is the only one: msgpack[at, ch, src, cmp,
 --   learner, review], lead id, message. The list lg:{t}:tl:<id> exists from the second touch.
-
 --
 -- This runs once per lead event with Redis blocked, so it is written for the Lua 5.1 VM's
 -- costs (bench/README.md, "process"): a table growing key by key rehashes several times, so

@@ -17,6 +17,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <functional>
 #include <sstream>
 
 namespace lg::test {
@@ -105,6 +106,14 @@ struct enrich_fixture {
 
   void push(const core::lead_event& e) { redis.exec(xadd_command(tenant, e)); }
 
+  // Runs a worker with the enricher until the stream is drained, and hands its counters to
+  // `check` while it still runs.
+  void run(const std::function<void(const gateway::process_worker_stats&)>& check) {
+    worker_thread w(options(), {}, prepare());
+    ASSERT_TRUE(wait_until([&] { return drained(redis, tenant); }, std::chrono::seconds(15)));
+    check(w.stats());
+  }
+
   std::vector<nlohmann::json> quarantine() {
     std::vector<nlohmann::json> out;
     for (const auto& entry : redis.exec({"XRANGE", store::keys::quarantine(tenant), "-", "+"}).elements) {
@@ -127,12 +136,10 @@ TEST(Enrich, ZaloTouchGetsTheSharedPhoneAfterTheRefusedTokenIsRenewed) {
   fx.redis.exec({"HSET", store::token_key(fx.tenant, "zalo:zalo-main"), "access_token", "revoked-access",
                  "expires_at_ms", far, "refresh_token", "oa-refresh-seed"});
   fx.push(zalo_touch());
-  {
-    worker_thread w(fx.options(), {}, fx.prepare());
-    ASSERT_TRUE(wait_until([&] { return drained(fx.redis, fx.tenant); }, std::chrono::seconds(15)));
-    EXPECT_EQ(w.stats().enriched.load(), 1u);
-    EXPECT_EQ(w.stats().processed.load(), 1u);
-  }
+  fx.run([&](const gateway::process_worker_stats& st) {
+    EXPECT_EQ(st.enriched.load(), 1u);
+    EXPECT_EQ(st.processed.load(), 1u);
+  });
   const auto by_phone = fx.redis.find_contact(fx.tenant, "phone:+84912000111");
   ASSERT_FALSE(by_phone.empty()) << "the shared phone did not reach the contact";
   EXPECT_EQ(by_phone, fx.redis.find_contact(fx.tenant, "zalo:" + oa_id + ":" + uid));
@@ -154,13 +161,11 @@ TEST(Enrich, ZaloRateLimitInA200IsRetriedAndAnUnknownUserIsQuarantined) {
   unknown.contact.ids["zalo"] = "7000000000000000001";
   fx.push(known);
   fx.push(unknown);
-  {
-    worker_thread w(fx.options(), {}, fx.prepare());
-    ASSERT_TRUE(wait_until([&] { return drained(fx.redis, fx.tenant); }, std::chrono::seconds(15)));
-    EXPECT_GE(w.stats().enrich_retries.load(), 1u);
-    EXPECT_EQ(w.stats().enrich_failures.load(), 1u);
-    EXPECT_EQ(w.stats().processed.load(), 1u);
-  }
+  fx.run([&](const gateway::process_worker_stats& st) {
+    EXPECT_GE(st.enrich_retries.load(), 1u);
+    EXPECT_EQ(st.enrich_failures.load(), 1u);
+    EXPECT_EQ(st.processed.load(), 1u);
+  });
   const auto contact = fx.redis.find_contact(fx.tenant, "zalo:" + oa_id + ":" + uid);
   ASSERT_FALSE(contact.empty());
   EXPECT_EQ(fx.redis.exec({"HGET", store::keys::prefix(fx.tenant) + "c:" + contact, "n"}).str, "Hà Phạm");
@@ -179,12 +184,10 @@ TEST(Enrich, LeadAdsLeadIsFetchedAfterA500AndResolvedWithItsFields) {
                       {"city", "Đà Nẵng"}}});
   fx.graph.queue_reply("/" + leadgen_id + "?", {500, {}, "upstream error"});
   fx.push(leadgen_change());
-  {
-    worker_thread w(fx.options(), {}, fx.prepare());
-    ASSERT_TRUE(wait_until([&] { return drained(fx.redis, fx.tenant); }, std::chrono::seconds(15)));
-    EXPECT_EQ(w.stats().enrich_retries.load(), 1u);
-    EXPECT_EQ(w.stats().enriched.load(), 1u);
-  }
+  fx.run([&](const gateway::process_worker_stats& st) {
+    EXPECT_EQ(st.enrich_retries.load(), 1u);
+    EXPECT_EQ(st.enriched.load(), 1u);
+  });
   EXPECT_EQ(fx.graph.requests(), 2u);
   const auto contact = fx.redis.find_contact(fx.tenant, "phone:+84987654321");
   ASSERT_FALSE(contact.empty());
@@ -199,11 +202,9 @@ TEST(Enrich, LeadAdsLeadIsFetchedAfterA500AndResolvedWithItsFields) {
 TEST(Enrich, LeadTheGraphDoesNotKnowIsQuarantined) {
   enrich_fixture fx;  // no lead added: Graph answers error 100
   fx.push(leadgen_change());
-  {
-    worker_thread w(fx.options(), {}, fx.prepare());
-    ASSERT_TRUE(wait_until([&] { return drained(fx.redis, fx.tenant); }, std::chrono::seconds(15)));
-    EXPECT_EQ(w.stats().enrich_failures.load(), 1u);
-  }
+  fx.run([&](const gateway::process_worker_stats& st) {
+    EXPECT_EQ(st.enrich_failures.load(), 1u);
+  });
   auto q = fx.quarantine();
   ASSERT_EQ(q.size(), 1u);
   EXPECT_NE(q[0]["reason"].get<std::string>().find("does not exist"), std::string::npos) << q[0].dump();
@@ -215,13 +216,11 @@ TEST(Enrich, MessengerSenderIsNamedFromTheProfileAfterA500) {
   fx.graph.add_user(psid, {"Lan", "Nguyễn", "Lan Nguyễn"});
   fx.graph.queue_reply("/" + psid + "?", {500, {}, "upstream error"});
   fx.push(messenger_touch());
-  {
-    worker_thread w(fx.options(), {}, fx.prepare());
-    ASSERT_TRUE(wait_until([&] { return drained(fx.redis, fx.tenant); }, std::chrono::seconds(15)));
-    EXPECT_EQ(w.stats().enrich_retries.load(), 1u);
-    EXPECT_EQ(w.stats().enriched.load(), 1u);
-    EXPECT_EQ(w.stats().processed.load(), 1u);
-  }
+  fx.run([&](const gateway::process_worker_stats& st) {
+    EXPECT_EQ(st.enrich_retries.load(), 1u);
+    EXPECT_EQ(st.enriched.load(), 1u);
+    EXPECT_EQ(st.processed.load(), 1u);
+  });
   ASSERT_EQ(fx.graph.requests(), 2u);
   for (const auto& t : fx.graph.targets()) {
     EXPECT_EQ(t, "/v19.0/" + psid + "?fields=first_name,last_name,name");  // the token is not in it
@@ -250,13 +249,11 @@ TEST(Enrich, MessengerProfileErrorsInA200AreRetriedAndARefusedProfileLeavesTheTo
   fx.graph.queue_reply("/13579246800002?", error_200(100, "No profile available for this user"));
   fx.push(messenger_touch());
   fx.push(hidden);
-  {
-    worker_thread w(fx.options(), {}, fx.prepare());
-    ASSERT_TRUE(wait_until([&] { return drained(fx.redis, fx.tenant); }, std::chrono::seconds(15)));
-    EXPECT_EQ(w.stats().enrich_retries.load(), 2u);
-    EXPECT_EQ(w.stats().enrich_failures.load(), 0u);
-    EXPECT_EQ(w.stats().processed.load(), 2u);
-  }
+  fx.run([&](const gateway::process_worker_stats& st) {
+    EXPECT_EQ(st.enrich_retries.load(), 2u);
+    EXPECT_EQ(st.enrich_failures.load(), 0u);
+    EXPECT_EQ(st.processed.load(), 2u);
+  });
   EXPECT_EQ(fx.graph.requests(), 4u);
   const auto named = fx.redis.find_contact(fx.tenant, "fb:" + page_id + ":" + psid);
   ASSERT_FALSE(named.empty());
@@ -274,11 +271,9 @@ TEST(Enrich, MessengerTouchThatIsAlreadyNamedAsksNothing) {
   auto e = messenger_touch();
   e.contact.full_name = "Nguyễn Thị Lan";
   fx.push(e);
-  {
-    worker_thread w(fx.options(), {}, fx.prepare());
-    ASSERT_TRUE(wait_until([&] { return drained(fx.redis, fx.tenant); }, std::chrono::seconds(15)));
-    EXPECT_EQ(w.stats().processed.load(), 1u);
-  }
+  fx.run([&](const gateway::process_worker_stats& st) {
+    EXPECT_EQ(st.processed.load(), 1u);
+  });
   EXPECT_EQ(fx.graph.requests(), 0u);
   const auto contact = fx.redis.find_contact(fx.tenant, "fb:" + page_id + ":" + psid);
   ASSERT_FALSE(contact.empty());
