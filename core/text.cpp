@@ -8,7 +8,6 @@
 #include <unicode/unistr.h>
 #include <unicode/utf8.h>
 
-#include <memory>
 
 namespace lg::core {
 namespace {
@@ -112,7 +111,6 @@ std::string fold_text(std::string_view raw) {
   icu::UnicodeString s = clean_decode(raw);
   UErrorCode status = U_ZERO_ERROR;
   const icu::Normalizer2* nfd = icu::Normalizer2::getNFDInstance(status);
-  const icu::Normalizer2* nfc = icu::Normalizer2::getNFCInstance(status);
   if (U_SUCCESS(status)) {
     const icu::UnicodeString decomposed = nfd->normalize(s, status);
     icu::UnicodeString kept;
@@ -126,10 +124,7 @@ std::string fold_text(std::string_view raw) {
         kept.append(c);
       }
     }
-    if (U_SUCCESS(status)) {
-      icu::UnicodeString composed = nfc->normalize(kept, status);
-      if (U_SUCCESS(status)) s = std::move(composed);
-    }
+    if (U_SUCCESS(status)) s = to_nfc(kept);
   }
   // Without ICU data the text is still clean, lower-cased, just not stripped of marks.
   s.toLower(icu::Locale::getRoot());
