@@ -20,6 +20,12 @@ enrich_outcome outcome_of(const api_error& e) {
   return retry_with(e);
 }
 
+// Nothing (more) to fetch: the event goes on to resolution as it is.
+enrich_outcome go_on(core::lead_event& e) {
+  e.extra.erase("needs_fetch");
+  return enrich_outcome{};
+}
+
 // A Page token comes from config and cannot be renewed here: an auth failure waits (the entry
 // stays pending) until an operator replaces it, and says so in the log.
 enrich_outcome graph_outcome(const graph::api_options& api, const api_error& e) {
@@ -138,8 +144,7 @@ awaitable<enrich_outcome> enricher::async_enrich(core::lead_event& e) {
 awaitable<enrich_outcome> enricher::zalo_profile(core::lead_event& e, const zalo::api_options& api) {
   auto uid = e.contact.ids.find("zalo");
   if (uid == e.contact.ids.end()) {
-    e.extra.erase("needs_fetch");
-    co_return enrich_outcome{};
+    co_return go_on(e);
   }
   auto& tokens = *tokens_.at(api.source);
   auto& http = client_for(api.ca_file);
@@ -165,8 +170,7 @@ awaitable<enrich_outcome> enricher::zalo_profile(core::lead_event& e, const zalo
 awaitable<enrich_outcome> enricher::facebook_lead(core::lead_event& e, const graph::api_options& api) {
   auto lead = e.contact.ids.find("facebook_lead");
   if (lead == e.contact.ids.end()) {
-    e.extra.erase("needs_fetch");
-    co_return enrich_outcome{};
+    co_return go_on(e);
   }
   std::string url = graph::lead_url(api, lead->second);
   auto res = co_await graph_get(api, std::move(url));
@@ -181,8 +185,7 @@ awaitable<enrich_outcome> enricher::facebook_profile(core::lead_event& e, const 
   auto psid = e.contact.ids.find("facebook");
   // Nobody to ask about, or nothing to fill: the event already names the person.
   if (psid == e.contact.ids.end() || !e.contact.full_name.empty()) {
-    e.extra.erase("needs_fetch");
-    co_return enrich_outcome{};
+    co_return go_on(e);
   }
   std::string url = graph::profile_url(api, psid->second);
   auto res = co_await graph_get(api, std::move(url));
@@ -194,8 +197,7 @@ awaitable<enrich_outcome> enricher::facebook_profile(core::lead_event& e, const 
     // Page, an app without profile access); quarantining every such touch would lose leads.
     spdlog::warn("facebook source {}: no profile for a Messenger sender, resolved without a name: {}",
                  api.source, prof.error().message);
-    e.extra.erase("needs_fetch");
-    co_return enrich_outcome{};
+    co_return go_on(e);
   }
   if (!prof) co_return graph_outcome(api, prof.error());
   graph::apply_profile(*prof, e);
@@ -213,9 +215,8 @@ awaitable<std::expected<webhooks::http_response, enrich_outcome>> enricher::grap
 }
 
 enrich_outcome enricher::fetched(core::lead_event& e) {
-  e.extra.erase("needs_fetch");
   ++stats_.fetched;
-  return enrich_outcome{};
+  return go_on(e);
 }
 
 }  // namespace lg::channels

@@ -8,7 +8,6 @@
 #include <unicode/unistr.h>
 #include <unicode/utf8.h>
 
-
 namespace lg::core {
 namespace {
 
