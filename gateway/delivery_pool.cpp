@@ -37,6 +37,7 @@ delivery_pool::delivery_pool(const config::config& cfg, store::redis_options red
     if (!d.enabled) continue;
     const auto path = "destinations[" + std::to_string(i) + "]";
     std::unique_ptr<webhooks::connector> conn;
+    std::shared_ptr<webhooks::sugarcrm::poller> pull;
     if (d.type == "webhook") {
       webhooks::webhook_connector_options wo;
       wo.url = d.url;
@@ -63,7 +64,7 @@ delivery_pool::delivery_pool(const config::config& cfg, store::redis_options red
           [zone = cfg.time_zone](std::int64_t ms) { return make_clock_point(ms, zone); },
           [](std::string_view m) { spdlog::warn("{}", m); });
       conn = std::move(parts.push);
-      if (parts.pull) pullers_.push_back(std::move(parts.pull));
+      pull = std::move(parts.pull);
     } else {
       throw config::config_error(path + ".type: no connector for '" + d.type + "'");
     }
@@ -80,6 +81,11 @@ delivery_pool::delivery_pool(const config::config& cfg, store::redis_options red
     o.concurrency = cfg.processing.delivery_lanes;
     leases_.push_back(make_lease("dst:" + d.id));
     o.may_run = [l = leases_.back()] { return l->held(); };
+    // A two-way destination's pull runs under the same lease as its push: one process pulls.
+    if (pull) {
+      pull->set_may_run([l = leases_.back()] { return l->held(); });
+      pullers_.push_back(std::move(pull));
+    }
     o.log = [](std::string_view m) { spdlog::warn("{}", m); };
     workers_.push_back(webhooks::destination_worker::create(work_redis_, std::move(conn), std::move(o)));
     fo.routes.push_back(webhooks::fanout_route{d.id, d.events, d.max_backlog, d.max_dead});

@@ -3,12 +3,15 @@
 // through the connector (and, end to end, through a delivery_pool), pulls through the poller.
 #include "store/assignments.hpp"
 #include "store/contacts.hpp"
+#include "store/keys.hpp"
 #include "store/sync_state.hpp"
 #include "support/fake_sugarcrm.hpp"
 #include "delivery_harness.hpp"
 #include "webhooks/sugarcrm/sugarcrm_destination.hpp"
 
 #include <gtest/gtest.h>
+
+#include <thread>
 
 namespace lg::test {
 namespace {
@@ -400,6 +403,36 @@ TEST_F(sugarcrm_test, ThroughTheDeliveryPoolA4xxIsADeadLetterWithTheReplyKept) {
   ASSERT_TRUE(crm.edit_as_user(record_of(ok), {{"status", "In Process"}}));
   ASSERT_TRUE(exec({"HSET", store::sync_keys::state(tenant_, "crm"), "poke", "1"}));
   ASSERT_TRUE(wait_for([&] { return crm_entries(ok).size() == 1; }, std::chrono::seconds(10)));
+  pool->stop();
+}
+
+TEST_F(sugarcrm_test, OnlyTheProcessHoldingTheDestinationsLeasePulls) {
+  fake_sugarcrm crm("api_gateway", "pw-123");
+  auto dest = destination("crm", crm.base_url());
+  dest.type = "sugarcrm";
+  dest.secrets.clear();
+  dest.direction = "two_way";
+  dest.credentials["password"] = "pw-123";
+  dest.options = {{"client_id", "dotb"}, {"username", "api_gateway"}, {"platform", "leadgate"},
+                  {"poll_interval_ms", 600000}, {"page_size", 10}, {"password", {{"env", "UNUSED"}}}};
+  // Another process holds the destination's lease.
+  const auto lease = store::keys::lease(tenant_, "dst:crm");
+  ASSERT_TRUE(exec({"SET", lease, "another-process", "PX", "60000"}));
+  auto pool = make_pool(make_config({dest}));
+  ASSERT_EQ(pool->pullers(), 1u);
+  pool->start();
+  const auto state = store::sync_keys::state(tenant_, "crm");
+  ASSERT_TRUE(exec({"HSET", state, "poke", "1"}));
+  // A started poller pulls at once and looks for a poke every second: in 2.5 s neither a pull
+  // nor the poke is taken while the lease is another's.
+  std::this_thread::sleep_for(std::chrono::milliseconds(2500));
+  EXPECT_EQ(crm.pulls(), 0u);
+  EXPECT_EQ(integer({"HEXISTS", state, "poke"}), 1);
+
+  // The lease falls free: this process takes it over and pulls, the poke included.
+  ASSERT_TRUE(exec({"DEL", lease}));
+  ASSERT_TRUE(wait_for([&] { return crm.pulls() > 0; }, std::chrono::seconds(10)));
+  EXPECT_TRUE(wait_for([&] { return integer({"HEXISTS", state, "poke"}) == 0; }, std::chrono::seconds(5)));
   pool->stop();
 }
 

@@ -91,6 +91,8 @@ class fake_sugarcrm {
   std::size_t updates() const { std::lock_guard lock(mu_); return updates_; }
   std::size_t unauthorized() const { std::lock_guard lock(mu_); return unauthorized_; }
   std::size_t list_calls() const { std::lock_guard lock(mu_); return list_calls_; }
+  // List calls that asked for changes since a time (the poller's pull: date_modified $gte).
+  std::size_t pulls() const { std::lock_guard lock(mu_); return pulls_; }
   // The JSON bodies of the PUTs, in order (what leadgate wrote on updates).
   std::vector<nlohmann::json> put_bodies() const { std::lock_guard lock(mu_); return put_bodies_; }
 
@@ -235,6 +237,8 @@ class fake_sugarcrm {
 
   scripted_reply list(const std::map<std::string, std::string>& q) {
     ++list_calls_;
+    for (const auto& [k, v] : q)
+      if (k.find("[date_modified][$gte]") != std::string::npos) ++pulls_;
     std::vector<const nlohmann::json*> hits;
     for (const auto& [id, r] : records_)
       if (matches(r, q)) hits.push_back(&r);
@@ -266,7 +270,7 @@ class fake_sugarcrm {
   std::deque<failure> failures_;
   std::vector<nlohmann::json> put_bodies_;
   std::size_t password_logins_ = 0, refresh_logins_ = 0, creates_ = 0, updates_ = 0, unauthorized_ = 0,
-              list_calls_ = 0;
+              list_calls_ = 0, pulls_ = 0;
   https_server server_;  // last: stopped first, before the state its handler uses
 };
 

@@ -132,8 +132,9 @@ awaitable<void> poller::loop() {
   asio::steady_timer timer(co_await asio::this_coro::executor);
   auto next_run = std::chrono::steady_clock::now();
   while (!stop_) {
-    bool due = std::chrono::steady_clock::now() >= next_run;
-    if (!due) {
+    const bool may = !may_run_ || may_run_();
+    bool due = may && std::chrono::steady_clock::now() >= next_run;
+    if (may && !due) {
       std::vector<std::string> cmd{"HDEL", store::sync_keys::state(o.tenant, o.destination), "poke"};
       auto r = co_await redis_->async_exec(std::move(cmd));
       due = r && r->as_integer().value_or(0) == 1;

@@ -11,7 +11,9 @@
 // capacity frees, the backlog drains), which is idempotent, so a crash between the two is
 // repaired by the next run. When the cursor moves, the next page is asked from the new cursor.
 // Runs every poll_interval, or at once when poked (a change notification: POST
-// /v1/sync/{destination} sets `poke` on lg:{t}:sync:<d>).
+// /v1/sync/{destination} sets `poke` on lg:{t}:sync:<d>), and only while `may_run` holds: the
+// delivery pool gives it the destination's lease, so of several processes one pulls (as one
+// pushes) and a poke waits for that one.
 #pragma once
 
 #include "store/assignments.hpp"
@@ -45,6 +47,8 @@ class poller : public std::enable_shared_from_this<poller> {
   // One run; an error leaves the cursor where the last applied record put it.
   awaitable<std::expected<pull_stats, core::error>> async_run_once();
 
+  // Set before start(): the loop neither pulls nor takes a poke while it returns false.
+  void set_may_run(std::function<bool()> may_run) { may_run_ = std::move(may_run); }
   void start();  // the loop, on the redis client's executor
   void stop();
   bool running() const noexcept { return running_; }
@@ -58,6 +62,7 @@ class poller : public std::enable_shared_from_this<poller> {
   std::shared_ptr<store::redis_client> redis_;
   clock_fn clock_;
   log_fn log_;
+  std::function<bool()> may_run_;
   std::atomic<bool> stop_{false}, running_{false};
   std::atomic<std::uint64_t> runs_{0};
 };
