@@ -13,7 +13,8 @@
 // Runs every poll_interval, or at once when poked (a change notification: POST
 // /v1/sync/{destination} sets `poke` on lg:{t}:sync:<d>), and only while `may_run` holds: the
 // delivery pool gives it the destination's lease, so of several processes one pulls (as one
-// pushes) and a poke waits for that one.
+// pushes) and a poke waits for that one. A run under way when the lease moves finishes; the
+// new holder's first run may overlap it, which the atomic, idempotent apply makes harmless.
 #pragma once
 
 #include "store/assignments.hpp"
