@@ -290,6 +290,32 @@ TEST_F(sugarcrm_test, TiesOnDateModifiedAreNeitherLostNorAppliedTwice) {
   EXPECT_EQ(hget(store::sync_keys::state(tenant_, "crm"), "cur"), std::to_string(t));
 }
 
+TEST_F(sugarcrm_test, ARunWhoseLeaseIsLostStopsAtThePageAndTheNextRunGoesOn) {
+  fake_sugarcrm crm("api_gateway", "pw-123");
+  auto d = parts(crm);
+  std::vector<std::string> contacts, ids;
+  for (int i = 0; i < 3; ++i) {
+    const auto ev = "form:l" + std::to_string(i);
+    contacts.push_back(contact(ev, "Đỗ Thị L" + std::to_string(i), "+8491400000" + std::to_string(i)));
+    ASSERT_EQ(deliver(d, assign(ev, contacts.back())).kind, webhooks::attempt_kind::delivered);
+    ids.push_back(record_of(contacts.back()));
+  }
+  pull(d);  // the cursor past leadgate's own writes
+  crm.freeze_clock(std::chrono::duration_cast<std::chrono::seconds>(
+                       std::chrono::system_clock::now().time_since_epoch()).count() + 100);
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE(crm.edit_as_user(ids[i], {{"status", "In Process"}}));
+  // The lease is gone once the first page (of 2) is in: the run stops there.
+  d.pull->set_may_run([] { return false; });
+  auto s1 = pull(d);
+  EXPECT_EQ(s1.pages, 1u);
+  EXPECT_EQ(s1.applied, 2u);
+  // The next holder's run takes the rest, from the cursor the stopped run moved.
+  d.pull->set_may_run(nullptr);
+  auto s2 = pull(d);
+  EXPECT_EQ(s2.applied, 1u);
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(crm_entries(contacts[i]).size(), 1u) << "contact " << i;
+}
+
 TEST_F(sugarcrm_test, ConvertedInTheCrmClosesTheLeadAndFreesTheMembersCapacity) {
   fake_sugarcrm crm("api_gateway", "pw-123");
   auto d = parts(crm);

@@ -35,7 +35,9 @@ awaitable<std::expected<pull_stats, core::error>> poller::async_run_once() {
   if (!cursor) co_return std::unexpected(cursor.error());
   std::string from = cursor->raw.empty() ? std::string("1970-01-01T00:00:00+00:00") : cursor->raw;
   long long offset = 0;
-  while (stats.pages < o.max_pages) {
+  // A lease lost meanwhile (may_run) ends the run at the next page; the new holder goes on
+  // from the cursor this run has moved.
+  while (stats.pages < o.max_pages && (stats.pages == 0 || !may_run_ || may_run_())) {
     std::string path = o.module + "?filter%5B0%5D%5Bdate_modified%5D%5B%24gte%5D=" + percent_encode(from) +
                        "&order_by=date_modified%3AASC&max_num=" + std::to_string(o.page_size) +
                        "&fields=id%2Cdate_modified%2Cmodified_user_id%2Cstatus%2Cassigned_user_id%2Cfirst_name%2C"

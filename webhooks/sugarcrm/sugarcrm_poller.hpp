@@ -13,8 +13,9 @@
 // Runs every poll_interval, or at once when poked (a change notification: POST
 // /v1/sync/{destination} sets `poke` on lg:{t}:sync:<d>), and only while `may_run` holds: the
 // delivery pool gives it the destination's lease, so of several processes one pulls (as one
-// pushes) and a poke waits for that one. A run under way when the lease moves finishes; the
-// new holder's first run may overlap it, which the atomic, idempotent apply makes harmless.
+// pushes) and a poke waits for that one. A run under way when the lease moves stops before its
+// next page; the page in hand may overlap the new holder's first, which the atomic, idempotent
+// apply makes harmless.
 #pragma once
 
 #include "store/assignments.hpp"
@@ -48,7 +49,8 @@ class poller : public std::enable_shared_from_this<poller> {
   // One run; an error leaves the cursor where the last applied record put it.
   awaitable<std::expected<pull_stats, core::error>> async_run_once();
 
-  // Set before start(): the loop neither pulls nor takes a poke while it returns false.
+  // Set before start(): the loop neither pulls nor takes a poke while it returns false, and a
+  // run asks it before each page after the first.
   void set_may_run(std::function<bool()> may_run) { may_run_ = std::move(may_run); }
   void start();  // the loop, on the redis client's executor
   void stop();
