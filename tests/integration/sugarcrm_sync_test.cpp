@@ -132,6 +132,27 @@ class sugarcrm_test : public delivery_test {
     return sg::make_destination(ioc_.get_executor(), redis_, crm_options(crm), nullptr, nullptr);
   }
 
+  // `n` people (events form:<tag><i>, names and phones the stems + i) whose leads were
+  // delivered to the CRM: their contact ids in `contacts`, CRM record ids in `ids` (only the
+  // delivered ones: check the count). Then one pull, so the cursor is past leadgate's own
+  // writes, and the CRM's clock stops at the second returned: every later edit ties on it.
+  std::int64_t synced_then_frozen(fake_sugarcrm& crm, sg::destination_parts& d, const std::string& tag,
+                                  const std::string& name, const std::string& phone, int n,
+                                  std::vector<std::string>& contacts, std::vector<std::string>& ids) {
+    for (int i = 0; i < n; ++i) {
+      const auto ev = "form:" + tag + std::to_string(i);
+      contacts.push_back(contact(ev, name + std::to_string(i), phone + std::to_string(i)));
+      const auto r = deliver(d, assign(ev, contacts.back()));
+      EXPECT_EQ(r.kind, webhooks::attempt_kind::delivered) << r.error;
+      if (r.kind == webhooks::attempt_kind::delivered) ids.push_back(record_of(contacts.back()));
+    }
+    pull(d);
+    const auto t = std::chrono::duration_cast<std::chrono::seconds>(
+                       std::chrono::system_clock::now().time_since_epoch()).count() + 100;
+    crm.freeze_clock(t);
+    return t;
+  }
+
   // HGET key field: "" when absent (or Redis failed).
   std::string hget(const std::string& key, const std::string& field) {
     auto r = exec({"HGET", key, field});
@@ -266,17 +287,8 @@ TEST_F(sugarcrm_test, TiesOnDateModifiedAreNeitherLostNorAppliedTwice) {
   fake_sugarcrm crm("api_gateway", "pw-123");
   auto d = parts(crm);
   std::vector<std::string> contacts, ids;
-  for (int i = 0; i < 5; ++i) {
-    const auto ev = "form:t" + std::to_string(i);
-    contacts.push_back(contact(ev, "Phạm Văn T" + std::to_string(i), "+8491300000" + std::to_string(i)));
-    ASSERT_EQ(deliver(d, assign(ev, contacts.back())).kind, webhooks::attempt_kind::delivered);
-    ids.push_back(record_of(contacts.back()));
-  }
-  pull(d);  // the cursor past leadgate's own writes
-  // Every later write lands on the same second.
-  const auto t = std::chrono::duration_cast<std::chrono::seconds>(
-                     std::chrono::system_clock::now().time_since_epoch()).count() + 100;
-  crm.freeze_clock(t);
+  const auto t = synced_then_frozen(crm, d, "t", "Phạm Văn T", "+8491300000", 5, contacts, ids);
+  ASSERT_EQ(ids.size(), 5u);
   for (int i = 0; i < 3; ++i) ASSERT_TRUE(crm.edit_as_user(ids[i], {{"status", "In Process"}}));
   auto s1 = pull(d);  // pages of 2: the three ties span two pages
   EXPECT_EQ(s1.applied, 3u);
@@ -294,15 +306,8 @@ TEST_F(sugarcrm_test, ARunWhoseLeaseIsLostStopsAtThePageAndTheNextRunGoesOn) {
   fake_sugarcrm crm("api_gateway", "pw-123");
   auto d = parts(crm);
   std::vector<std::string> contacts, ids;
-  for (int i = 0; i < 3; ++i) {
-    const auto ev = "form:l" + std::to_string(i);
-    contacts.push_back(contact(ev, "Đỗ Thị L" + std::to_string(i), "+8491400000" + std::to_string(i)));
-    ASSERT_EQ(deliver(d, assign(ev, contacts.back())).kind, webhooks::attempt_kind::delivered);
-    ids.push_back(record_of(contacts.back()));
-  }
-  pull(d);  // the cursor past leadgate's own writes
-  crm.freeze_clock(std::chrono::duration_cast<std::chrono::seconds>(
-                       std::chrono::system_clock::now().time_since_epoch()).count() + 100);
+  synced_then_frozen(crm, d, "l", "Đỗ Thị L", "+8491400000", 3, contacts, ids);
+  ASSERT_EQ(ids.size(), 3u);
   for (int i = 0; i < 3; ++i) ASSERT_TRUE(crm.edit_as_user(ids[i], {{"status", "In Process"}}));
   // The lease is gone once the first page (of 2) is in: the run stops there.
   d.pull->set_may_run([] { return false; });
