@@ -153,6 +153,18 @@ class sugarcrm_test : public delivery_test {
     return t;
   }
 
+  // The CRM as a delivery pool's two-way destination "crm" (pulls every 10 minutes, or poked).
+  config::destination_config two_way_crm(const fake_sugarcrm& crm) const {
+    auto dest = destination("crm", crm.base_url());
+    dest.type = "sugarcrm";
+    dest.secrets.clear();
+    dest.direction = "two_way";
+    dest.credentials["password"] = "pw-123";
+    dest.options = {{"client_id", "dotb"}, {"username", "api_gateway"}, {"platform", "leadgate"},
+                    {"poll_interval_ms", 600000}, {"page_size", 10}, {"password", {{"env", "UNUSED"}}}};
+    return dest;
+  }
+
   // HGET key field: "" when absent (or Redis failed).
   std::string hget(const std::string& key, const std::string& field) {
     auto r = exec({"HGET", key, field});
@@ -403,13 +415,7 @@ TEST_F(sugarcrm_test, ThroughTheDeliveryPoolA4xxIsADeadLetterWithTheReplyKept) {
   const auto bad = contact("form:d2", "Lý Thị Hạnh", "+84917000002");
   assign("form:d1", ok);
 
-  auto dest = destination("crm", crm.base_url());
-  dest.type = "sugarcrm";
-  dest.secrets.clear();
-  dest.direction = "two_way";
-  dest.credentials["password"] = "pw-123";
-  dest.options = {{"client_id", "dotb"}, {"username", "api_gateway"}, {"platform", "leadgate"},
-                  {"poll_interval_ms", 600000}, {"page_size", 10}, {"password", {{"env", "UNUSED"}}}};
+  const auto dest = two_way_crm(crm);
   auto pool = make_pool(make_config({dest}));
   EXPECT_EQ(pool->pullers(), 1u);
   pool->start();
@@ -439,13 +445,7 @@ TEST_F(sugarcrm_test, ThroughTheDeliveryPoolA4xxIsADeadLetterWithTheReplyKept) {
 
 TEST_F(sugarcrm_test, OnlyTheProcessHoldingTheDestinationsLeasePulls) {
   fake_sugarcrm crm("api_gateway", "pw-123");
-  auto dest = destination("crm", crm.base_url());
-  dest.type = "sugarcrm";
-  dest.secrets.clear();
-  dest.direction = "two_way";
-  dest.credentials["password"] = "pw-123";
-  dest.options = {{"client_id", "dotb"}, {"username", "api_gateway"}, {"platform", "leadgate"},
-                  {"poll_interval_ms", 600000}, {"page_size", 10}, {"password", {{"env", "UNUSED"}}}};
+  const auto dest = two_way_crm(crm);
   // Another process holds the destination's lease.
   const auto lease = store::keys::lease(tenant_, "dst:crm");
   ASSERT_TRUE(exec({"SET", lease, "another-process", "PX", "60000"}));
