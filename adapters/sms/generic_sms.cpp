@@ -3,7 +3,6 @@
 #include "adapters/sms/sms.hpp"
 #include "adapters/telephony/generic_payload.hpp"
 #include "adapters/telephony/hook_common.hpp"
-#include "adapters/telephony/telephony.hpp"
 
 namespace lg::adapters::sms {
 namespace {
@@ -16,11 +15,7 @@ class generic_sms_adapter final : public inbound_adapter {
         max_text_(max_text) {}
 
   std::expected<adapter_output, core::error> handle(const inbound_request& req) const override {
-    if (req.method != "POST") return std::unexpected(core::make_error(core::errc::method_not_allowed, "POST only"));
-    if (req.body.size() > max_body_)
-      return std::unexpected(core::make_error(core::errc::payload_too_large, "body over options.max_body_bytes"));
-    if (!generic::auth_ok(auth_, src_, req))
-      return std::unexpected(core::make_error(core::errc::unauthorized, "missing or wrong signature or token"));
+    if (auto ok = generic::check_request(req, auth_, src_, max_body_); !ok) return std::unexpected(ok.error());
 
     adapter_output out;
     auto body = generic::payload::parse(req, src_.max_fields, max_body_);
@@ -67,8 +62,7 @@ std::unique_ptr<inbound_adapter> make_generic_sms_adapter(const config::source_c
                         "public_base_url"});
   auto auth = generic::read_auth(src, path);
   auto map = generic::read_field_map(src, path, {"message_id", "from", "to", "body"}, {"message_id", "from"});
-  const auto max_body =
-      hook::opt::size(src.options, p, "max_body_bytes", telephony::default_max_body_bytes, 256, 1 << 20);
+  const auto max_body = hook::opt::max_body(src.options, p);
   const auto max_text = hook::opt::size(src.options, p, "max_text_bytes", 8192, 16, 1 << 20);
   return std::make_unique<generic_sms_adapter>(src, std::move(auth), std::move(map), max_body, max_text);
 }

@@ -2,27 +2,19 @@
 // the query), signed like voice. The reply is empty TwiML so Twilio sends no auto-reply SMS.
 #include "adapters/sms/sms.hpp"
 #include "adapters/telephony/hook_common.hpp"
-#include "adapters/telephony/telephony.hpp"
 #include "adapters/telephony/twilio_signature.hpp"
-#include "adapters/web_form/web_form.hpp"
 
 namespace lg::adapters::sms {
 namespace {
 
 class twilio_sms_adapter final : public inbound_adapter {
  public:
-  twilio_sms_adapter(config::source_config src, std::string token, std::string base, std::size_t max_body,
-                     std::size_t max_text)
-      : src_(std::move(src)), token_(std::move(token)), base_(std::move(base)), max_body_(max_body),
-        max_text_(max_text) {}
+  twilio_sms_adapter(config::source_config src, twilio::hook_options opts, std::size_t max_text)
+      : src_(std::move(src)), opts_(std::move(opts)), max_text_(max_text) {}
 
   std::expected<adapter_output, core::error> handle(const inbound_request& req) const override {
-    if (req.body.size() > max_body_)
-      return std::unexpected(core::make_error(core::errc::payload_too_large, "body over options.max_body_bytes"));
-    auto params = twilio::verified_params(req, token_, base_, src_.max_fields, max_body_);
+    auto params = twilio::accept(req, src_, opts_);
     if (!params) return std::unexpected(params.error());
-    if (!web_form::token_ok(src_, req))
-      return std::unexpected(core::make_error(core::errc::unauthorized, "missing or wrong token"));
 
     adapter_output out;
     out.reply = direct_reply{200, "text/xml", "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response></Response>"};
@@ -49,9 +41,7 @@ class twilio_sms_adapter final : public inbound_adapter {
 
  private:
   config::source_config src_;
-  std::string token_;
-  std::string base_;
-  std::size_t max_body_;
+  twilio::hook_options opts_;
   std::size_t max_text_;
 };
 
@@ -60,14 +50,8 @@ class twilio_sms_adapter final : public inbound_adapter {
 std::unique_ptr<inbound_adapter> make_twilio_sms_adapter(const config::source_config& src, const std::string& path) {
   const auto p = path + ".options";
   hook::opt::only_keys(src.options, p, {"auth_token", "public_base_url", "max_body_bytes", "max_text_bytes"});
-  auto token = hook::opt::secret(src.options, p, "auth_token", true);
-  auto base = hook::opt::string(src.options, p, "public_base_url", false);
-  if (!base.empty() && base.rfind("https://", 0) != 0 && base.rfind("http://", 0) != 0)
-    throw config::config_error(p + ".public_base_url: not an http(s) URL");
-  const auto max_body =
-      hook::opt::size(src.options, p, "max_body_bytes", telephony::default_max_body_bytes, 256, 1 << 20);
   const auto max_text = hook::opt::size(src.options, p, "max_text_bytes", 8192, 16, 1 << 20);
-  return std::make_unique<twilio_sms_adapter>(src, std::move(token), std::move(base), max_body, max_text);
+  return std::make_unique<twilio_sms_adapter>(src, twilio::read_hook_options(src, path), max_text);
 }
 
 }  // namespace lg::adapters::sms

@@ -9,7 +9,6 @@
 #include "adapters/telephony/telephony.hpp"
 
 #include <algorithm>
-#include <charconv>
 
 namespace lg::adapters::telephony {
 namespace {
@@ -18,14 +17,6 @@ using list = std::vector<std::string>;
 
 bool in_list(const list& l, std::string_view v) {
   return std::any_of(l.begin(), l.end(), [&](const std::string& x) { return hook::iequals(x, v); });
-}
-
-std::optional<std::int64_t> to_int(const std::optional<std::string>& s) {
-  if (!s || s->empty()) return std::nullopt;
-  double v = 0;  // providers send "65", "65.0" or an epoch in ms
-  const auto [p, ec] = std::from_chars(s->data(), s->data() + s->size(), v);
-  if (ec != std::errc{} || p != s->data() + s->size() || v < 0 || v > 9e15) return std::nullopt;
-  return static_cast<std::int64_t>(v);
 }
 
 list read_list(const nlohmann::json& o, const std::string& p, const char* key, list fallback) {
@@ -48,11 +39,7 @@ class generic_call_adapter final : public inbound_adapter {
         ignored_(std::move(ignored)), max_body_(max_body) {}
 
   std::expected<adapter_output, core::error> handle(const inbound_request& req) const override {
-    if (req.method != "POST") return std::unexpected(core::make_error(core::errc::method_not_allowed, "POST only"));
-    if (req.body.size() > max_body_)
-      return std::unexpected(core::make_error(core::errc::payload_too_large, "body over options.max_body_bytes"));
-    if (!generic::auth_ok(auth_, src_, req))
-      return std::unexpected(core::make_error(core::errc::unauthorized, "missing or wrong signature or token"));
+    if (auto ok = generic::check_request(req, auth_, src_, max_body_); !ok) return std::unexpected(ok.error());
 
     adapter_output out;
     auto body = generic::payload::parse(req, src_.max_fields, max_body_);
@@ -87,10 +74,10 @@ class generic_call_adapter final : public inbound_adapter {
     f.status = status;
     f.missed = !status.empty() && in_list(missed_, status);
     if (map_.contains("answered_time")) {
-      const auto answered = to_int(get("answered_time"));
+      const auto answered = get("answered_time").and_then(hook::whole_number);
       if (!answered || *answered == 0) f.missed = true;
     }
-    f.duration_s = to_int(get("duration"));
+    f.duration_s = get("duration").and_then(hook::whole_number);
     out.events.push_back(call_event(src_, req, f));
     return out;
   }
@@ -119,7 +106,7 @@ std::unique_ptr<inbound_adapter> make_generic_call_adapter(const config::source_
   auto ignored = read_list(src.options, p, "ignored_statuses",
                            {"ringing", "queued", "initiated", "dialing", "in-progress", "in_progress", "answered",
                             "started"});
-  const auto max_body = hook::opt::size(src.options, p, "max_body_bytes", default_max_body_bytes, 256, 1 << 20);
+  const auto max_body = hook::opt::max_body(src.options, p);
   return std::make_unique<generic_call_adapter>(src, std::move(auth), std::move(map), std::move(missed),
                                                 std::move(ignored), max_body);
 }

@@ -32,6 +32,11 @@ auth read_auth(const config::source_config& src, const std::string& path);
 // Signature check (constant time) or, without a signature header, the source token.
 bool auth_ok(const auth& a, const config::source_config& src, const inbound_request& req);
 
+// The checks every generic delivery passes before its body is read: POST only, the body within
+// max_body, then auth_ok. The error is the request's answer.
+std::expected<void, core::error> check_request(const inbound_request& req, const auth& a,
+                                               const config::source_config& src, std::size_t max_body);
+
 // Pure HMAC-SHA256 check of a header value against the raw body.
 bool hmac_header_ok(std::string_view secret, std::string_view body, std::string_view header_value);
 

@@ -5,6 +5,7 @@
 #include "core/time_format.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <cstdio>
 #include <ctime>
 
@@ -44,6 +45,14 @@ std::size_t utf8_seq_len(std::string_view s, std::size_t i) {
 }
 
 }  // namespace
+
+std::optional<std::int64_t> whole_number(std::string_view s) {
+  if (s.empty()) return std::nullopt;
+  double v = 0;
+  const auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc{} || p != s.data() + s.size() || !(v >= 0) || v > 9e15) return std::nullopt;
+  return static_cast<std::int64_t>(v);
+}
 
 bool iequals(std::string_view a, std::string_view b) noexcept {
   if (a.size() != b.size()) return false;
@@ -173,6 +182,10 @@ std::size_t size(const nlohmann::json& o, const std::string& path, const char* k
     throw config::config_error(path + "." + key + ": must be an integer in [" + std::to_string(min) + ", " +
                                std::to_string(max) + "]");
   return static_cast<std::size_t>(it->get<std::uint64_t>());
+}
+
+std::size_t max_body(const nlohmann::json& o, const std::string& path) {
+  return size(o, path, "max_body_bytes", default_max_body_bytes, 256, 1 << 20);
 }
 
 void only_keys(const nlohmann::json& o, const std::string& path, std::initializer_list<const char*> known) {

@@ -56,6 +56,13 @@ core::lead_event base_event(const config::source_config& src, const inbound_requ
 // ASCII case-insensitive equality.
 bool iequals(std::string_view a, std::string_view b) noexcept;
 
+// A provider's non-negative count or time as a whole number: "65", "65.0" or an epoch in ms
+// (at most 9e15, the fraction dropped); nullopt when empty, negative or not a number.
+std::optional<std::int64_t> whole_number(std::string_view s);
+
+// Default bound of a hotline, SMS or email-webhook delivery's body (options.max_body_bytes).
+inline constexpr std::size_t default_max_body_bytes = 64 * 1024;
+
 // Startup-time option readers; errors are config::config_error("<path>.<key>: reason").
 namespace opt {
 std::string string(const nlohmann::json& o, const std::string& path, const char* key, bool required,
@@ -63,6 +70,8 @@ std::string string(const nlohmann::json& o, const std::string& path, const char*
 std::string secret(const nlohmann::json& o, const std::string& path, const char* key, bool required);
 std::size_t size(const nlohmann::json& o, const std::string& path, const char* key, std::size_t fallback,
                  std::size_t min, std::size_t max);
+// options.max_body_bytes: 256 B to 1 MiB, default_max_body_bytes when absent.
+std::size_t max_body(const nlohmann::json& o, const std::string& path);
 // Throws when the object has a key outside `known` (a typo must not silently disable a check).
 void only_keys(const nlohmann::json& o, const std::string& path, std::initializer_list<const char*> known);
 }  // namespace opt

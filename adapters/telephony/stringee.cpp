@@ -115,7 +115,7 @@ std::unique_ptr<inbound_adapter> make_stringee_adapter(const config::source_conf
   if (secret.empty() && src.token.empty())
     throw config::config_error(p + ".signing_secret: required unless the source has a token "
                                    "(an unauthenticated hook would accept anyone's calls)");
-  const auto max_body = hook::opt::size(src.options, p, "max_body_bytes", default_max_body_bytes, 256, 1 << 20);
+  const auto max_body = hook::opt::max_body(src.options, p);
   return std::make_unique<stringee_adapter>(src, std::move(secret), max_body);
 }
 

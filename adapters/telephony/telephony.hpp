@@ -20,7 +20,4 @@ std::unique_ptr<inbound_adapter> make_stringee_adapter(const config::source_conf
 std::unique_ptr<inbound_adapter> make_twilio_voice_adapter(const config::source_config& src, const std::string& path);
 std::unique_ptr<inbound_adapter> make_generic_call_adapter(const config::source_config& src, const std::string& path);
 
-// Default bound of a hotline or SMS delivery's body (options.max_body_bytes).
-inline constexpr std::size_t default_max_body_bytes = 64 * 1024;
-
 }  // namespace lg::adapters::telephony

@@ -128,4 +128,27 @@ std::expected<web_form::field_list, core::error> verified_params(const inbound_r
   return all;
 }
 
+hook_options read_hook_options(const config::source_config& src, const std::string& path) {
+  const auto p = path + ".options";
+  hook_options o;
+  o.auth_token = hook::opt::secret(src.options, p, "auth_token", true);
+  o.public_base_url = hook::opt::string(src.options, p, "public_base_url", false);
+  if (!o.public_base_url.empty() && !o.public_base_url.starts_with("https://") &&
+      !o.public_base_url.starts_with("http://"))
+    throw config::config_error(p + ".public_base_url: not an http(s) URL");
+  o.max_body = hook::opt::max_body(src.options, p);
+  return o;
+}
+
+std::expected<web_form::field_list, core::error> accept(const inbound_request& req, const config::source_config& src,
+                                                        const hook_options& o) {
+  if (req.body.size() > o.max_body)
+    return std::unexpected(core::make_error(core::errc::payload_too_large, "body over options.max_body_bytes"));
+  auto params = verified_params(req, o.auth_token, o.public_base_url, src.max_fields, o.max_body);
+  if (!params) return params;
+  if (!web_form::token_ok(src, req))
+    return std::unexpected(core::make_error(core::errc::unauthorized, "missing or wrong token"));
+  return params;
+}
+
 }  // namespace lg::adapters::twilio

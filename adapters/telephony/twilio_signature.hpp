@@ -32,6 +32,7 @@ bool signature_ok(std::string_view auth_token, std::string_view url, const web_f
 
 }  // namespace lg::adapters::twilio
 
+#include "config/config.hpp"
 #include "core/error.hpp"
 
 #include <expected>
@@ -47,5 +48,21 @@ std::expected<web_form::field_list, core::error> verified_params(const inbound_r
                                                                  std::string_view public_base_url,
                                                                  std::size_t max_fields,
                                                                  std::size_t max_field_length);
+
+// What every Twilio webhook source (voice status callbacks, messaging) takes from its options.
+struct hook_options {
+  std::string auth_token;
+  std::string public_base_url;  // empty: the Host header, https and http
+  std::size_t max_body = 0;
+};
+
+// Reads options.auth_token (required secret), options.public_base_url (an http(s) URL) and
+// options.max_body_bytes; `path` names the source. The caller checks the set of keys.
+hook_options read_hook_options(const config::source_config& src, const std::string& path);
+
+// A delivery's parameters once its size, its X-Twilio-Signature and the source token (when the
+// source has one) all pass; otherwise the error the request is answered with.
+std::expected<web_form::field_list, core::error> accept(const inbound_request& req, const config::source_config& src,
+                                                        const hook_options& o);
 
 }  // namespace lg::adapters::twilio

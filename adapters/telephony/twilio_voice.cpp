@@ -9,31 +9,17 @@
 #include "adapters/telephony/twilio_signature.hpp"
 #include "adapters/web_form/web_form.hpp"
 
-#include <charconv>
-
 namespace lg::adapters::telephony {
 namespace {
 
-std::optional<std::int64_t> to_int(const std::string* s) {
-  if (!s || s->empty()) return std::nullopt;
-  std::int64_t v = 0;
-  const auto [p, ec] = std::from_chars(s->data(), s->data() + s->size(), v);
-  if (ec != std::errc{} || p != s->data() + s->size() || v < 0) return std::nullopt;
-  return v;
-}
-
 class twilio_voice_adapter final : public inbound_adapter {
  public:
-  twilio_voice_adapter(config::source_config src, std::string token, std::string base, std::size_t max_body)
-      : src_(std::move(src)), token_(std::move(token)), base_(std::move(base)), max_body_(max_body) {}
+  twilio_voice_adapter(config::source_config src, twilio::hook_options opts)
+      : src_(std::move(src)), opts_(std::move(opts)) {}
 
   std::expected<adapter_output, core::error> handle(const inbound_request& req) const override {
-    if (req.body.size() > max_body_)
-      return std::unexpected(core::make_error(core::errc::payload_too_large, "body over options.max_body_bytes"));
-    auto params = twilio::verified_params(req, token_, base_, src_.max_fields, max_body_);
+    auto params = twilio::accept(req, src_, opts_);
     if (!params) return std::unexpected(params.error());
-    if (!web_form::token_ok(src_, req))
-      return std::unexpected(core::make_error(core::errc::unauthorized, "missing or wrong token"));
 
     adapter_output out;
     const auto* sid = hook::find(*params, "CallSid");
@@ -63,7 +49,8 @@ class twilio_voice_adapter final : public inbound_adapter {
     f.status = st;
     f.missed = missed;
     // CallDuration is in seconds; Twilio's "Duration" is rounded minutes, so it is not used.
-    const auto duration = to_int(hook::find(*params, "CallDuration"));
+    const auto* duration_s = hook::find(*params, "CallDuration");
+    const auto duration = duration_s ? hook::whole_number(*duration_s) : std::nullopt;
     // A "completed" call that lasted 0 s was never really answered.
     if (st == "completed" && duration && *duration == 0) f.missed = true;
     f.duration_s = duration;
@@ -73,9 +60,7 @@ class twilio_voice_adapter final : public inbound_adapter {
 
  private:
   config::source_config src_;
-  std::string token_;
-  std::string base_;
-  std::size_t max_body_;
+  twilio::hook_options opts_;
 };
 
 }  // namespace
@@ -83,12 +68,7 @@ class twilio_voice_adapter final : public inbound_adapter {
 std::unique_ptr<inbound_adapter> make_twilio_voice_adapter(const config::source_config& src, const std::string& path) {
   const auto p = path + ".options";
   hook::opt::only_keys(src.options, p, {"auth_token", "public_base_url", "max_body_bytes"});
-  auto token = hook::opt::secret(src.options, p, "auth_token", true);
-  auto base = hook::opt::string(src.options, p, "public_base_url", false);
-  if (!base.empty() && base.rfind("https://", 0) != 0 && base.rfind("http://", 0) != 0)
-    throw config::config_error(p + ".public_base_url: not an http(s) URL");
-  const auto max_body = hook::opt::size(src.options, p, "max_body_bytes", default_max_body_bytes, 256, 1 << 20);
-  return std::make_unique<twilio_voice_adapter>(src, std::move(token), std::move(base), max_body);
+  return std::make_unique<twilio_voice_adapter>(src, twilio::read_hook_options(src, path));
 }
 
 }  // namespace lg::adapters::telephony
