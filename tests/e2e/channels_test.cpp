@@ -9,13 +9,9 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <map>
-#include <random>
 #include <set>
-#include <sstream>
 
 namespace lg::test {
 namespace {
@@ -25,13 +21,6 @@ using http::verb;
 
 const std::string zalo_secret = "e2e-zalo-oa-secret";
 const std::string fb_secret = "e2e-facebook-app-secret";
-
-std::string fixture(const std::string& name) {
-  std::ifstream f(std::string(LG_FIXTURES_DIR) + "/hooks/" + name, std::ios::binary);
-  std::ostringstream s;
-  s << f.rdbuf();
-  return s.str();
-}
 
 fs::path write_config(const std::string& tenant) {
   nlohmann::json j = {
@@ -51,18 +40,13 @@ fs::path write_config(const std::string& tenant) {
 }
 
 TEST(E2EChannels, SignedZaloAndMessengerDeliveriesAreAccepted) {
-  const char* url = std::getenv("LG_TEST_REDIS_URL");
-  ASSERT_NE(url, nullptr) << "LG_TEST_REDIS_URL is not set";
-  std::random_device rd;
-  const auto cfg = write_config("e2e-hooks-" + std::to_string(rd()));
-  child_process p({LG_BINARY, "serve", "--config", cfg.string(), "--port", "0"},
-                  {"LEADGATE_REDIS_URL=" + std::string(url), "LG_E2E_ZALO_SECRET=" + zalo_secret,
-                   "LG_E2E_FB_SECRET=" + fb_secret});
-  const auto port = start(p);
+  ASSERT_FALSE(redis_url().empty()) << "LG_TEST_REDIS_URL is not set";
+  const auto cfg = write_config(fresh_tenant("e2e-hooks"));
+  child_process p = serve(cfg, {"LG_E2E_ZALO_SECRET=" + zalo_secret, "LG_E2E_FB_SECRET=" + fb_secret});
+  const auto port = start_ready(p);
   ASSERT_NE(port, 0);
-  ASSERT_TRUE(wait_ready(port));
 
-  const auto zalo = fixture("zalo_submit_flat.json");
+  const auto zalo = fixture_text("hooks/zalo_submit_flat.json");
   ASSERT_FALSE(zalo.empty());
   const auto zalo_j = nlohmann::json::parse(zalo);
   const std::string zalo_sig = "mac=" + adapters::sig::sha256_hex(zalo_j["app_id"].get<std::string>() + zalo +
@@ -75,7 +59,7 @@ TEST(E2EChannels, SignedZaloAndMessengerDeliveriesAreAccepted) {
   ASSERT_EQ(z2.status, 200u) << z2.body;
   EXPECT_EQ(nlohmann::json::parse(z2.body)["duplicates"], 1);
 
-  const auto fb = fixture("facebook_message.json");
+  const auto fb = fixture_text("hooks/facebook_message.json");
   const std::string fb_sig = "sha256=" + adapters::sig::to_hex(adapters::sig::hmac_sha256(fb_secret, fb));
   auto f = http_request(port, verb::post, "/v1/hooks/facebook/fb-page", fb,
                         {{"Content-Type", "application/json"}, {"X-Hub-Signature-256", fb_sig}});
@@ -95,8 +79,7 @@ TEST(E2EChannels, SignedZaloAndMessengerDeliveriesAreAccepted) {
 }
 
 TEST(E2EChannels, MissingWebhookSecretFailsAtStartup) {
-  std::random_device rd;
-  const auto cfg = write_config("e2e-hooks-" + std::to_string(rd()));
+  const auto cfg = write_config(fresh_tenant("e2e-hooks"));
   child_process p({LG_BINARY, "serve", "--config", cfg.string(), "--port", "0"},
                   {"LEADGATE_REDIS_URL=redis://127.0.0.1:1", "LG_E2E_FB_SECRET=" + fb_secret});
   const auto code = p.wait(std::chrono::seconds(10));
@@ -106,13 +89,11 @@ TEST(E2EChannels, MissingWebhookSecretFailsAtStartup) {
 }
 
 TEST(E2EChannels, MissedCallAndFormFromOnePhoneAreOneContactWithTwoTouches) {
-  const char* url = std::getenv("LG_TEST_REDIS_URL");
-  ASSERT_NE(url, nullptr) << "LG_TEST_REDIS_URL is not set";
+  ASSERT_FALSE(redis_url().empty()) << "LG_TEST_REDIS_URL is not set";
   const std::string stringee_secret = "e2e-stringee-secret";
   const std::string admin_token = "e2e-admin-token-missed-call-0001";
-  std::random_device rd;
   nlohmann::json j = {
-      {"tenant", "e2e-missed-" + std::to_string(rd())},
+      {"tenant", fresh_tenant("e2e-missed")},
       {"server", {{"listen", "127.0.0.1"}, {"port", 8080}, {"threads", 1}, {"shutdown_grace_ms", 3000}}},
       {"logging", {{"level", "warn"}}},
       {"admin", {{"tokens", {{{"name", "ops"}, {"role", "viewer"}, {"sha256", adapters::sig::sha256_hex(admin_token)}}}}}},
@@ -131,18 +112,14 @@ TEST(E2EChannels, MissedCallAndFormFromOnePhoneAreOneContactWithTwoTouches) {
          {"field_map", {{"full_name", {"ho_ten"}}, {"phone", {"sdt"}}}}, {"required", {"phone"}}}}},
   };
   const auto cfg = write_temp("leadgate.json", j.dump(2));
-  child_process p({LG_BINARY, "serve", "--config", cfg.string(), "--port", "0"},
-                  {"LEADGATE_REDIS_URL=" + std::string(url), "LG_E2E_STRINGEE_SECRET=" + stringee_secret});
-  const auto port = start(p);
+  child_process p = serve(cfg, {"LG_E2E_STRINGEE_SECRET=" + stringee_secret});
+  const auto port = start_ready(p);
   ASSERT_NE(port, 0);
-  ASSERT_TRUE(wait_ready(port));
   const std::map<std::string, std::string> auth{{"Authorization", "Bearer " + admin_token}};
 
-  std::ifstream f(std::string(LG_FIXTURES_DIR) + "/telephony/stringee_missed.json", std::ios::binary);
-  std::ostringstream call;
-  call << f.rdbuf();  // from 0987654321, answeredTime 0
-  const auto sig = adapters::sig::base64_encode(adapters::sig::hmac_sha1(stringee_secret, call.str()));
-  auto c = http_request(port, verb::post, "/v1/hooks/telephony/hotline-main", call.str(),
+  const auto call = fixture_text("telephony/stringee_missed.json");  // from 0987654321, answeredTime 0
+  const auto sig = adapters::sig::base64_encode(adapters::sig::hmac_sha1(stringee_secret, call));
+  auto c = http_request(port, verb::post, "/v1/hooks/telephony/hotline-main", call,
                         {{"Content-Type", "application/json"}, {"X-STRINGEE-SIGNATURE", sig}});
   ASSERT_EQ(c.status, 200u) << c.body;
   ASSERT_EQ(nlohmann::json::parse(c.body)["accepted"], 1);

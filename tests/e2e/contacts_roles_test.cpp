@@ -63,14 +63,11 @@ nlohmann::json find_by_phone(unsigned short port, const std::string& phone) {
 }
 
 TEST(E2E, FormPostBecomesAContactTheAdminApiFinds) {
-  const auto url = redis_url();
-  ASSERT_FALSE(url.empty()) << "LG_TEST_REDIS_URL is not set";
-  std::random_device rd;
-  const auto cfg = write_temp("leadgate.json", config_text("e2e-contacts-" + std::to_string(rd())));
-  child_process p({LG_BINARY, "serve", "--config", cfg.string(), "--port", "0"}, {"LEADGATE_REDIS_URL=" + url});
-  const auto port = start(p);
+  ASSERT_FALSE(redis_url().empty()) << "LG_TEST_REDIS_URL is not set";
+  const auto cfg = write_temp("leadgate.json", config_text(fresh_tenant("e2e-contacts")));
+  child_process p = serve(cfg);
+  const auto port = start_ready(p);
   ASSERT_NE(port, 0);
-  ASSERT_TRUE(wait_ready(port));
 
   // NFD input ("Nguyễn" decomposed) and a local phone format; the same person in NFC and E.164
   // is the same submission (200, deduplicated); a sibling on the same phone is a new lead.
@@ -125,13 +122,11 @@ TEST(E2E, FormPostBecomesAContactTheAdminApiFinds) {
 TEST(E2E, HttpAndProcessRolesInSeparateProcesses) {
   const auto url = redis_url();
   ASSERT_FALSE(url.empty()) << "LG_TEST_REDIS_URL is not set";
-  std::random_device rd;
-  const auto cfg = write_temp("leadgate.json", config_text("e2e-roles-" + std::to_string(rd())));
+  const auto cfg = write_temp("leadgate.json", config_text(fresh_tenant("e2e-roles")));
   child_process web({LG_BINARY, "serve", "--config", cfg.string(), "--port", "0", "--roles", "http"},
                     {"LEADGATE_REDIS_URL=" + url});
-  const auto port = start(web);
+  const auto port = start_ready(web);
   ASSERT_NE(port, 0);
-  ASSERT_TRUE(wait_ready(port));
   for (int i = 0; i < 20; ++i) {
     ASSERT_EQ(post_form(port, "ho_ten=Tran+Binh+" + std::to_string(i) + "&sdt=09870000" + (i < 10 ? "0" : "") +
                                   std::to_string(i))

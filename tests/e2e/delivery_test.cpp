@@ -79,8 +79,7 @@ struct gateway_run {
   std::string tenant;
   std::filesystem::path cfg;
   explicit gateway_run(const std::string& name, const std::string& url) {
-    std::random_device rd;
-    tenant = "e2e-" + name + "-" + std::to_string(rd());
+    tenant = fresh_tenant("e2e-" + name);
     cfg = write_temp("leadgate.json", config_text(tenant, url));
   }
   ~gateway_run() { std::filesystem::remove_all(cfg.parent_path()); }
@@ -96,9 +95,8 @@ TEST(E2EDelivery, FormPostReachesTheReceiverSigned) {
   fake_receiver receiver(secret);
   gateway_run run("delivery", receiver.url());
   auto p = run.serve();
-  const auto port = start(*p);
+  const auto port = start_ready(*p);
   ASSERT_NE(port, 0);
-  ASSERT_TRUE(wait_ready(port));
 
   ASSERT_EQ(post_form(port, "Nguy%E1%BB%85n+Th%E1%BB%8B+Lan", "0912345678"), 202u);
   ASSERT_TRUE(receiver.wait_unique(2, std::chrono::seconds(15)));
@@ -125,9 +123,8 @@ TEST(E2EDelivery, TwoProcessesDeliverEachChangeOnce) {
   fake_receiver receiver(secret);
   gateway_run run("delivery2", receiver.url());
   auto a = run.serve();
-  const auto port = start(*a);
+  const auto port = start_ready(*a);
   ASSERT_NE(port, 0);
-  ASSERT_TRUE(wait_ready(port));
   auto b = run.serve({"--roles", "process"});
   ASSERT_TRUE(b->read_line(std::chrono::seconds(10)).has_value());
 
@@ -150,9 +147,8 @@ TEST(E2EDelivery, KilledGatewayLosesNothingAfterRestart) {
   constexpr std::size_t n = 300;
   {
     auto p = run.serve();
-    const auto port = start(*p);
+    const auto port = start_ready(*p);
     ASSERT_NE(port, 0);
-    ASSERT_TRUE(wait_ready(port));
     for (std::size_t i = 0; i < n; ++i) ASSERT_EQ(post_form(port, "Hoc+Vien+" + std::to_string(i), phone(i)), 202u);
     // Killed while it delivers: some changes out, the rest in Redis (inbound, outbox, streams).
     ASSERT_TRUE(receiver.wait_unique(20, std::chrono::seconds(15)));

@@ -66,8 +66,7 @@ struct gateway_process {
 TEST(E2E, RuleChangeReachesTheOtherProcessWithinOneSecond) {
   const auto url = redis_url();
   ASSERT_FALSE(url.empty()) << "LG_TEST_REDIS_URL is not set";
-  std::random_device rd;
-  const auto cfg = write_temp("leadgate.json", config_text("e2e-rules-" + std::to_string(rd())));
+  const auto cfg = write_temp("leadgate.json", config_text(fresh_tenant("e2e-rules")));
   // A answers HTTP only; B also runs the processing worker that assigns leads.
   gateway_process a(cfg, "http", url);
   gateway_process b(cfg, "http,process", url);

@@ -5,10 +5,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include <cstdlib>
 #include <filesystem>
-#include <fstream>
-#include <random>
 
 namespace lg::test {
 namespace {
@@ -33,15 +30,12 @@ std::string config_text(const std::string& tenant) {
 }
 
 TEST(E2E, ServePostAndGracefulSigterm) {
-  const auto url = redis_url();
-  ASSERT_FALSE(url.empty()) << "LG_TEST_REDIS_URL is not set";
-  std::random_device rd;
-  const auto cfg = write_temp("leadgate.json", config_text("e2e-" + std::to_string(rd())));
-  // LEADGATE_REDIS_URL overrides the (unreachable) redis.url of the file.
-  child_process p({LG_BINARY, "serve", "--config", cfg.string(), "--port", "0"}, {"LEADGATE_REDIS_URL=" + url});
-  const auto port = start(p);
+  ASSERT_FALSE(redis_url().empty()) << "LG_TEST_REDIS_URL is not set";
+  const auto cfg = write_temp("leadgate.json", config_text(fresh_tenant("e2e")));
+  // LEADGATE_REDIS_URL (set by serve) overrides the (unreachable) redis.url of the file.
+  child_process p = serve(cfg);
+  const auto port = start_ready(p);
   ASSERT_NE(port, 0);
-  ASSERT_TRUE(wait_ready(port));
 
   auto a = http_request(port, verb::post, "/v1/forms/website", "ho_ten=Nguy%E1%BB%85n+An&sdt=0912345678",
                         {{"Content-Type", "application/x-www-form-urlencoded"}});

@@ -14,10 +14,7 @@
 
 #include <algorithm>
 #include <array>
-#include <fstream>
-#include <random>
 #include <set>
-#include <sstream>
 
 namespace lg::test {
 namespace {
@@ -29,13 +26,6 @@ const std::string zalo_secret = "e2e-zalo-oa-secret";
 const std::string fb_secret = "e2e-facebook-app-secret";
 const std::string page_token = "e2e-page-token";
 const std::string admin_token = "e2e-social-admin-token-0123456789";
-
-std::string fixture(const std::string& name) {
-  std::ifstream f(std::string(LG_FIXTURES_DIR) + "/hooks/" + name, std::ios::binary);
-  std::ostringstream s;
-  s << f.rdbuf();
-  return s.str();
-}
 
 std::string sha256_hex(const std::string& s) { return adapters::sig::sha256_hex(s); }
 
@@ -69,25 +59,21 @@ http_answer post_facebook(unsigned short port, const std::string& body) {
 }
 
 TEST(E2ESocial, ZaloMessengerAndLeadAdsForOnePhoneAreOneContact) {
-  const auto url = redis_url();
-  ASSERT_FALSE(url.empty()) << "LG_TEST_REDIS_URL is not set";
+  ASSERT_FALSE(redis_url().empty()) << "LG_TEST_REDIS_URL is not set";
   fake_graph graph(page_token);
   // The lead of hooks/facebook_leadgen.json, as Graph returns it: the same phone as the Zalo form.
   graph.add_lead({"900100200300", "555000111", 1731000100,
                   {{"full_name", "Phạm Thu Hà"}, {"phone_number", "+84912000111"}, {"email", "ha.pham@example.com"}}});
   // The Messenger sender of step 2, as the User Profile API describes her.
   graph.add_user("24680135790001", {"Hà", "Phạm", "Hà Phạm"});
-  std::random_device rd;
-  const auto cfg = write_config("e2e-social-" + std::to_string(rd()), graph);
-  child_process p({LG_BINARY, "serve", "--config", cfg.string(), "--port", "0"},
-                  {"LEADGATE_REDIS_URL=" + url, "LG_E2E_ZALO_SECRET=" + zalo_secret, "LG_E2E_FB_SECRET=" + fb_secret,
-                   "LG_E2E_PAGE_TOKEN=" + page_token});
-  const auto port = start(p);
+  const auto cfg = write_config(fresh_tenant("e2e-social"), graph);
+  child_process p = serve(cfg, {"LG_E2E_ZALO_SECRET=" + zalo_secret, "LG_E2E_FB_SECRET=" + fb_secret,
+                                "LG_E2E_PAGE_TOKEN=" + page_token});
+  const auto port = start_ready(p);
   ASSERT_NE(port, 0);
-  ASSERT_TRUE(wait_ready(port));
 
   // 1. Zalo user_submit_info: name and phone 84912000111.
-  const auto zalo = fixture("zalo_submit_flat.json");
+  const auto zalo = fixture_text("hooks/zalo_submit_flat.json");
   const auto zj = nlohmann::json::parse(zalo);
   const std::string zsig = "mac=" + adapters::sig::sha256_hex(zj["app_id"].get<std::string>() + zalo +
                                                               zj["timestamp"].get<std::string>() + zalo_secret);
@@ -112,7 +98,7 @@ TEST(E2ESocial, ZaloMessengerAndLeadAdsForOnePhoneAreOneContact) {
   EXPECT_EQ(nlohmann::json::parse(m.body)["accepted"], 1);
 
   // 3. The Lead Ads webhook: only the lead id; the gateway fetches the fields from Graph.
-  auto l = post_facebook(port, fixture("facebook_leadgen.json"));
+  auto l = post_facebook(port, fixture_text("hooks/facebook_leadgen.json"));
   ASSERT_EQ(l.status, 200u) << l.body;
   EXPECT_EQ(nlohmann::json::parse(l.body)["accepted"], 1);
 

@@ -1,5 +1,5 @@
 // Shared by the end-to-end tests: temp config files, starting the built binary and reading the
-// port it printed, and waiting (bounded) until it is ready.
+// port it printed, waiting (bounded) until it is ready, and reading fixtures.
 #pragma once
 
 #include "support/http_test_client.hpp"
@@ -11,8 +11,10 @@
 #include <fstream>
 #include <functional>
 #include <random>
+#include <sstream>
 #include <string>
 #include <thread>
+#include <vector>
 
 namespace lg::test {
 
@@ -50,6 +52,33 @@ inline bool wait_ready(unsigned short port) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   return false;
+}
+
+// `leadgate serve --config cfg --port 0` against the test Redis (LEADGATE_REDIS_URL), `env` added.
+inline child_process serve(const std::filesystem::path& cfg, const std::vector<std::string>& env = {}) {
+  std::vector<std::string> all{"LEADGATE_REDIS_URL=" + redis_url()};
+  all.insert(all.end(), env.begin(), env.end());
+  return child_process({LG_BINARY, "serve", "--config", cfg.string(), "--port", "0"}, all);
+}
+
+// start(), then wait_ready(): the port once /readyz answers 200, or 0.
+inline unsigned short start_ready(child_process& p) {
+  const auto port = start(p);
+  return port != 0 && wait_ready(port) ? port : 0;
+}
+
+// A tenant no other run shares: "<prefix>-<random>".
+inline std::string fresh_tenant(const std::string& prefix) {
+  std::random_device rd;
+  return prefix + "-" + std::to_string(rd());
+}
+
+// A file under tests/fixtures/ byte for byte ("hooks/zalo_submit_flat.json": signed bodies).
+inline std::string fixture_text(const std::string& relative) {
+  std::ifstream f(std::string(LG_FIXTURES_DIR) + "/" + relative, std::ios::binary);
+  std::ostringstream s;
+  s << f.rdbuf();
+  return s.str();
 }
 
 // Polls `done` every 20 ms until it holds or `limit` passes.
