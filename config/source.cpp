@@ -3,6 +3,7 @@
 #include "config/build.hpp"
 #include "config/field_targets.hpp"
 #include "config/url.hpp"
+#include "core/ascii.hpp"
 #include "core/lead_event.hpp"
 
 #include <algorithm>
@@ -10,13 +11,6 @@
 
 namespace lg::config::detail {
 namespace {
-
-std::string lower_ascii(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return out;
-}
 
 std::string channel_list() {
   std::string out;
@@ -53,7 +47,7 @@ void read_field_map(const json& j, const std::string& path, json_reader& r, sour
     std::vector<std::string> inputs;
     if (!r.string_array(j, path, target, inputs, 64, 256)) continue;
     for (std::size_t i = 0; i < inputs.size(); ++i) {
-      const auto [it, fresh] = owner.emplace(lower_ascii(inputs[i]), target);
+      const auto [it, fresh] = owner.emplace(core::lower_ascii(inputs[i]), target);
       if (!fresh && it->second != target)
         r.add(index_path(tpath, i), "'" + inputs[i] + "' is already mapped to " + it->second);
     }
@@ -149,11 +143,11 @@ void read_source(const json& j, const std::string& path, json_reader& r, source_
     if (!v.empty() && !is_field_name(v)) {
       r.add(path + ".honeypot", "not a field name");
     } else {
-      const auto lv = lower_ascii(v);
+      const auto lv = core::lower_ascii(v);
       // Target names map to themselves through the presets, so they are inputs too.
       bool mapped = is_known_target(lv);
       for (const auto& [target, inputs] : s.field_map)
-        for (const auto& in : inputs) mapped = mapped || (!lv.empty() && lower_ascii(in) == lv);
+        for (const auto& in : inputs) mapped = mapped || (!lv.empty() && core::lower_ascii(in) == lv);
       if (mapped)
         r.add(path + ".honeypot", "'" + v + "' is also a mapped input; a honeypot must be a field people never fill");
       else

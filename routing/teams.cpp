@@ -44,6 +44,16 @@ std::string text(const json& obj, const char* key, const std::string& def, const
   return it->get<std::string>();
 }
 
+// The "id" of a team or member: valid, and new among `seen` (`what` names it in the problem).
+template <class Fail>
+std::string unique_id(const json& obj, const std::string& path, const char* what, std::set<std::string>& seen,
+                      Fail&& fail) {
+  auto id = text(obj, "id", "", path, fail);
+  if (!valid_id(id)) fail(path + ".id", "required: lower-case letters, digits, '_', '.', '-' (at most 64)");
+  else if (!seen.insert(id).second) fail(path + ".id", std::string("duplicate ") + what + " '" + id + "'");
+  return id;
+}
+
 }  // namespace
 
 const member* team::find(std::string_view member_id) const {
@@ -66,9 +76,7 @@ std::expected<std::vector<team>, std::vector<std::string>> parse_teams(const jso
       continue;
     }
     team tm;
-    tm.id = text(t, "id", "", tp, fail);
-    if (!valid_id(tm.id)) fail(tp + ".id", "required: lower-case letters, digits, '_', '.', '-' (at most 64)");
-    else if (!team_ids.insert(tm.id).second) fail(tp + ".id", "duplicate team '" + tm.id + "'");
+    tm.id = unique_id(t, tp, "team", team_ids, fail);
     tm.name = text(t, "name", tm.id, tp, fail);
     tm.fallback_team = text(t, "fallback_team", "", tp, fail);
     std::set<std::string> member_ids;
@@ -82,9 +90,7 @@ std::expected<std::vector<team>, std::vector<std::string>> parse_teams(const jso
         continue;
       }
       member mb;
-      mb.id = text(m, "id", "", mp, fail);
-      if (!valid_id(mb.id)) fail(mp + ".id", "required: lower-case letters, digits, '_', '.', '-' (at most 64)");
-      else if (!member_ids.insert(mb.id).second) fail(mp + ".id", "duplicate member '" + mb.id + "'");
+      mb.id = unique_id(m, mp, "member", member_ids, fail);
       mb.name = text(m, "name", mb.id, mp, fail);
       mb.crm_user_id = text(m, "crm_user_id", "", mp, fail);
       if (m.contains("weight") && (!m["weight"].is_number_integer() || m["weight"].get<long long>() < 1 || m["weight"].get<long long>() > 1000))

@@ -12,13 +12,6 @@
 namespace lg::adapters::hook {
 namespace {
 
-std::string lower_ascii(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return out;
-}
-
 // Length of the valid UTF-8 sequence starting at s[i], or 0 when it is not valid
 // (overlongs, surrogates and values past U+10FFFF are invalid too).
 std::size_t utf8_seq_len(std::string_view s, std::size_t i) {
@@ -54,20 +47,9 @@ std::optional<std::int64_t> whole_number(std::string_view s) {
   return static_cast<std::int64_t>(v);
 }
 
-bool iequals(std::string_view a, std::string_view b) noexcept {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    char x = a[i], y = b[i];
-    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-    if (x != y) return false;
-  }
-  return true;
-}
-
 std::expected<field_list, core::error> form_fields(const inbound_request& req, std::size_t max_fields,
                                                    std::size_t max_field_length) {
-  const auto type = lower_ascii(req.content_type.substr(0, req.content_type.find(';')));
+  const auto type = core::lower_ascii(req.content_type.substr(0, req.content_type.find(';')));
   std::string_view t = type;
   while (!t.empty() && t.back() == ' ') t.remove_suffix(1);
   while (!t.empty() && t.front() == ' ') t.remove_prefix(1);

@@ -6,6 +6,7 @@
 #include "adapters/inbound_request.hpp"
 #include "adapters/web_form/web_form.hpp"
 #include "config/config.hpp"
+#include "core/ascii.hpp"
 #include "core/error.hpp"
 #include "core/lead_event.hpp"
 
@@ -54,7 +55,7 @@ std::optional<std::string> e164(std::string_view raw);
 core::lead_event base_event(const config::source_config& src, const inbound_request& req, core::channel chan);
 
 // ASCII case-insensitive equality.
-bool iequals(std::string_view a, std::string_view b) noexcept;
+using core::iequals;
 
 // A provider's non-negative count or time as a whole number: "65", "65.0" or an epoch in ms
 // (at most 9e15, the fraction dropped); nullopt when empty, negative or not a number.

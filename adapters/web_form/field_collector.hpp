@@ -4,6 +4,7 @@
 #pragma once
 
 #include "adapters/web_form/web_form.hpp"
+#include "core/ascii.hpp"
 
 #include <optional>
 #include <string>
@@ -43,8 +44,8 @@ std::optional<std::string> percent_decode(std::string_view s, bool plus_is_space
 // The first value of `name` in a URL query (a=1&b=2), decoded; nullopt when absent or malformed.
 std::optional<std::string> query_param(std::string_view query, std::string_view name);
 
-char ascii_lower(char c) noexcept;
-std::string lower_ascii(std::string_view s);
+using core::ascii_lower;
+using core::lower_ascii;
 std::string_view trim(std::string_view s) noexcept;
 
 }  // namespace lg::adapters::web_form::detail
