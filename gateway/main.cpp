@@ -153,6 +153,7 @@ int serve(const std::string& path, unsigned threads, int port, const std::string
 
   gateway::metrics stats;
   if (delivery) stats.set_delivery_source([&delivery] { return delivery->report(); });
+  stats.watch_processing(cfg.tenant, worker_options(cfg).group);
   if (stage) stats.watch_assignments(stage);
   std::optional<gateway::router> routes;
   try {
@@ -184,6 +185,8 @@ int serve(const std::string& path, unsigned threads, int port, const std::string
   if (workers > 0) std::cout << " (processing with " << workers << " workers)";
   std::cout << std::endl;
   pool.start();
+  // After start: the source's lock orders the workers' creation before any scrape reads them.
+  if (workers > 0) stats.set_processing_source([&pool] { return pool.totals(); });
   if (delivery) delivery->start();
   gateway::lead_poller_options poll_opts;
   poll_opts.max_stream_length = cfg.redis.max_inbound_length;

@@ -2,6 +2,7 @@
 #include "gateway/metrics.hpp"
 
 #include "gateway/assign_stage.hpp"
+#include "store/keys.hpp"
 #include "store/queues.hpp"
 
 #include <prometheus/text_serializer.h>
@@ -140,7 +141,81 @@ metrics::metrics()
                         .Name("leadgate_team_waiting")
                         .Help("Leads waiting in a team's backlog (no member free) or claim queue, from Redis")
                         .Register(*registry_)),
-      assign_watch_(std::make_unique<assign_watch>()) {}
+      assign_watch_(std::make_unique<assign_watch>()),
+      events_processed_(prometheus::BuildCounter()
+                            .Name("leadgate_events_processed_total")
+                            .Help("Inbound events this process's workers handled, by outcome (resolved, duplicate, "
+                                  "quarantined, retry)")
+                            .Register(*registry_)),
+      events_claimed_(prometheus::BuildCounter()
+                          .Name("leadgate_events_claimed_total")
+                          .Help("Inbound events this process took over from a worker that stopped mid-way")
+                          .Register(*registry_)
+                          .Add({})),
+      processing_lag_(prometheus::BuildGauge()
+                          .Name("leadgate_processing_lag")
+                          .Help("Inbound events no worker has read yet, from Redis")
+                          .Register(*registry_)
+                          .Add({})),
+      processing_pending_(prometheus::BuildGauge()
+                              .Name("leadgate_processing_pending")
+                              .Help("Inbound events read by a worker and not yet acknowledged, from Redis")
+                              .Register(*registry_)
+                              .Add({})) {}
+
+void metrics::set_processing_source(std::function<processing_totals()> source) {
+  std::lock_guard lock(delivery_mu_);
+  processing_source_ = std::move(source);
+}
+
+void metrics::watch_processing(std::string tenant, std::string group) {
+  processing_tenant_ = std::move(tenant);
+  processing_group_ = std::move(group);
+}
+
+void metrics::collect_processing() const {
+  std::lock_guard lock(delivery_mu_);
+  if (!processing_source_) return;
+  const auto t = processing_source_();
+  auto fold = [&](prometheus::Counter& c, const std::string& key, std::uint64_t total) {
+    auto& seen = delivery_seen_[key];
+    if (total > seen) c.Increment(static_cast<double>(total - seen));
+    seen = total;
+  };
+  fold(events_processed_.Add({{"outcome", "resolved"}}), "/process/resolved", t.resolved);
+  fold(events_processed_.Add({{"outcome", "duplicate"}}), "/process/duplicate", t.duplicate);
+  fold(events_processed_.Add({{"outcome", "quarantined"}}), "/process/quarantined", t.quarantined);
+  fold(events_processed_.Add({{"outcome", "retry"}}), "/process/retry", t.retry);
+  fold(events_claimed_, "/process/claimed", t.claimed);
+}
+
+awaitable<void> metrics::async_refresh_processing(store::redis_client& redis) {
+  if (processing_group_.empty()) co_return;
+  std::vector<std::string> cmd{"XINFO", "GROUPS", store::keys::inbound(processing_tenant_)};
+  auto r = co_await redis.async_exec(std::move(cmd));
+  // No stream yet (nothing accepted): nothing waits. Other errors keep the last values.
+  if (r && r->is_error() && r->str.find("no such key") != std::string::npos) {
+    processing_lag_.Set(0);
+    processing_pending_.Set(0);
+    co_return;
+  }
+  if (!r || !r->is_array()) co_return;
+  for (const auto& g : r->elements) {
+    std::optional<double> lag, pending;
+    bool ours = false;
+    for (std::size_t i = 0; i + 1 < g.elements.size(); i += 2) {
+      const auto& name = g.elements[i].str;
+      const auto& v = g.elements[i + 1];
+      if (name == "name") ours = v.str == processing_group_;
+      else if (name == "pending") pending = v.as_integer().transform([](long long n) { return double(n); });
+      // Redis cannot always count the lag (entries deleted in the middle of the stream): nil.
+      else if (name == "lag") lag = v.as_integer().transform([](long long n) { return double(n); });
+    }
+    if (!ours) continue;
+    if (lag) processing_lag_.Set(*lag);
+    if (pending) processing_pending_.Set(*pending);
+  }
+}
 
 void metrics::set_delivery_source(std::function<delivery_report()> source) {
   std::lock_guard lock(delivery_mu_);
@@ -274,6 +349,7 @@ awaitable<void> metrics::async_refresh_assignments(store::redis_client& redis) {
 
 std::string metrics::serialize() const {
   collect_delivery();
+  collect_processing();
   prometheus::TextSerializer serializer;
   return serializer.Serialize(registry_->Collect());
 }

@@ -79,6 +79,22 @@ class metrics {
   void watch_queues(store::assign_options opts, std::string time_zone);
   awaitable<void> async_refresh_assignments(store::redis_client& redis);
 
+  // Processing (gateway/worker_pool.hpp): totals of this process's workers since it started,
+  // folded in at each scrape as leadgate_events_processed_total{outcome}: resolved, duplicate
+  // (a redelivery, no second effect), quarantined, retry (left pending: Redis error, routing
+  // failure, provider fetch to try again); and leadgate_events_claimed_total (taken over from
+  // a dead worker).
+  struct processing_totals {
+    std::uint64_t resolved = 0, duplicate = 0, quarantined = 0, retry = 0, claimed = 0;
+  };
+  void set_processing_source(std::function<processing_totals()> source);
+  // The processing group on lg:{t}:in, read from Redis by async_refresh_processing (the
+  // /metrics route calls it before serialize): leadgate_processing_lag, entries no worker has
+  // read yet, and leadgate_processing_pending, entries read and not yet acknowledged. Together
+  // they say whether resolution keeps up with what comes in.
+  void watch_processing(std::string tenant, std::string group);
+  awaitable<void> async_refresh_processing(store::redis_client& redis);
+
   // The text exposition format.
   std::string serialize() const;
 
@@ -122,6 +138,14 @@ class metrics {
     std::uint64_t reassigned_seen = 0;
   };
   std::unique_ptr<assign_watch> assign_watch_;
+
+  void collect_processing() const;
+  std::function<processing_totals()> processing_source_;  // under delivery_mu_, as are the seen totals
+  std::string processing_tenant_, processing_group_;     // set before serving
+  prometheus::Family<prometheus::Counter>& events_processed_;
+  prometheus::Counter& events_claimed_;
+  prometheus::Gauge& processing_lag_;
+  prometheus::Gauge& processing_pending_;
 };
 
 }  // namespace lg::gateway

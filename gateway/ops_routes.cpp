@@ -70,6 +70,7 @@ void add_ops_routes(router& r, const config::config& cfg, metrics& stats) {
   r.add(http::verb::get, "/metrics", [&stats](request_context& ctx) -> awaitable<response> {
     if (ctx.redis) {
       co_await stats.async_refresh_assignments(*ctx.redis);
+      co_await stats.async_refresh_processing(*ctx.redis);
       stats.sync_redis(ctx.worker_index, *ctx.redis);
     }
     response res{http::status::ok, 11};

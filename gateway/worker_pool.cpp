@@ -99,6 +99,20 @@ void worker_pool::stop(std::chrono::milliseconds grace) {
   }
 }
 
+metrics::processing_totals worker_pool::totals() const noexcept {
+  metrics::processing_totals t;
+  for (const auto& s : slots_) {
+    if (!s->worker) continue;
+    const auto& w = s->worker->stats();
+    t.resolved += w.processed.load();
+    t.duplicate += w.duplicates.load();
+    t.quarantined += w.quarantined.load();
+    t.retry += w.errors.load() + w.route_failures.load() + w.enrich_retries.load();
+    t.claimed += w.claimed.load();
+  }
+  return t;
+}
+
 std::uint64_t worker_pool::processed() const noexcept {
   std::uint64_t n = 0;
   for (const auto& s : slots_)

@@ -10,6 +10,7 @@
 
 #include "channels/enricher.hpp"
 #include "gateway/assign_stage.hpp"
+#include "gateway/metrics.hpp"
 #include "gateway/process_worker.hpp"
 #include "store/redis_client.hpp"
 
@@ -41,6 +42,8 @@ class worker_pool {
   std::size_t size() const noexcept { return slots_.size(); }
   // Sum over the workers.
   std::uint64_t processed() const noexcept;
+  // What the workers did since start, summed, for /metrics (metrics::set_processing_source).
+  metrics::processing_totals totals() const noexcept;
 
  private:
   struct slot {

@@ -2,6 +2,7 @@
 // member, that the admin API finds by phone and by id (bearer token checked); and the roles split over two processes: an
 // http-only gateway accepts, nothing is resolved until a process-only one runs.
 #include "support/e2e.hpp"
+#include "support/metrics_text.hpp"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -100,6 +101,14 @@ TEST(E2E, FormPostBecomesAContactTheAdminApiFinds) {
   EXPECT_EQ(later.at("owner"), "a1");
   EXPECT_EQ(later.at("learners")[0].at("name"), "Nguyễn Văn Bình");
   EXPECT_EQ(find_by_phone(port, "0912345678").size(), 1u);
+  // The workers' figures on /metrics: both leads resolved and acknowledged, nothing waiting.
+  std::string figures;
+  EXPECT_TRUE(eventually([&] {
+    figures = http_request(port, verb::get, "/metrics").body;
+    return series_value(figures, R"(leadgate_events_processed_total{outcome="resolved"})") == 2 &&
+           series_value(figures, "leadgate_processing_lag") == 0 &&
+           series_value(figures, "leadgate_processing_pending") == 0;
+  })) << figures;
 
   // Authorization: none, malformed, unknown.
   auto none = http_request(port, verb::get, "/admin/v1/contacts/" + id);

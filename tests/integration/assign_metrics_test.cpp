@@ -4,19 +4,10 @@
 #include "assign_harness.hpp"
 #include "gateway/assign_stage.hpp"
 #include "gateway/metrics.hpp"
+#include "support/metrics_text.hpp"
 
 namespace lg::test {
 namespace {
-
-// The value of the series whose line starts with `series` ("name{labels}"), or -1.
-double series_value(const std::string& text, const std::string& series) {
-  std::size_t at = 0;
-  while ((at = text.find(series + " ", at)) != std::string::npos) {
-    if (at == 0 || text[at - 1] == '\n') return std::stod(text.substr(at + series.size() + 1));
-    at += series.size();
-  }
-  return -1;
-}
 
 gateway::processed_event lead(const std::string& id, const std::string& city) {
   gateway::processed_event pe;
