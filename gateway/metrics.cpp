@@ -177,16 +177,11 @@ void metrics::collect_processing() const {
   std::lock_guard lock(delivery_mu_);
   if (!processing_source_) return;
   const auto t = processing_source_();
-  auto fold = [&](prometheus::Counter& c, const std::string& key, std::uint64_t total) {
-    auto& seen = delivery_seen_[key];
-    if (total > seen) c.Increment(static_cast<double>(total - seen));
-    seen = total;
-  };
-  fold(events_processed_.Add({{"outcome", "resolved"}}), "/process/resolved", t.resolved);
-  fold(events_processed_.Add({{"outcome", "duplicate"}}), "/process/duplicate", t.duplicate);
-  fold(events_processed_.Add({{"outcome", "quarantined"}}), "/process/quarantined", t.quarantined);
-  fold(events_processed_.Add({{"outcome", "retry"}}), "/process/retry", t.retry);
-  fold(events_claimed_, "/process/claimed", t.claimed);
+  fold_total(events_processed_.Add({{"outcome", "resolved"}}), "/process/resolved", t.resolved);
+  fold_total(events_processed_.Add({{"outcome", "duplicate"}}), "/process/duplicate", t.duplicate);
+  fold_total(events_processed_.Add({{"outcome", "quarantined"}}), "/process/quarantined", t.quarantined);
+  fold_total(events_processed_.Add({{"outcome", "retry"}}), "/process/retry", t.retry);
+  fold_total(events_claimed_, "/process/claimed", t.claimed);
 }
 
 awaitable<void> metrics::async_refresh_processing(store::redis_client& redis) {
@@ -222,22 +217,24 @@ void metrics::set_delivery_source(std::function<delivery_report()> source) {
   delivery_source_ = std::move(source);
 }
 
-// The pool reports totals; counters only go up, so each scrape adds what is new since the last.
+// The pools report totals; counters only go up, so each scrape adds what is new since the
+// last. Under delivery_mu_.
+void metrics::fold_total(prometheus::Counter& c, const std::string& key, std::uint64_t total) const {
+  auto& seen = delivery_seen_[key];
+  if (total > seen) c.Increment(static_cast<double>(total - seen));
+  seen = total;
+}
+
 void metrics::collect_delivery() const {
   std::lock_guard lock(delivery_mu_);
   if (!delivery_source_) return;
   const auto report = delivery_source_();
-  auto fold = [&](prometheus::Counter& c, const std::string& key, std::uint64_t total) {
-    auto& seen = delivery_seen_[key];
-    if (total > seen) c.Increment(static_cast<double>(total - seen));
-    seen = total;
-  };
   for (const auto& d : report.destinations) {
     const auto& id = d.destination;
-    fold(deliveries_.Add({{"destination", id}, {"outcome", "delivered"}}), id + "/delivered", d.delivered);
-    fold(deliveries_.Add({{"destination", id}, {"outcome", "retried"}}), id + "/retried", d.failures);
-    fold(deliveries_.Add({{"destination", id}, {"outcome", "dead"}}), id + "/dead", d.dead);
-    fold(delivery_attempts_.Add({{"destination", id}}), id + "/attempts", d.attempts);
+    fold_total(deliveries_.Add({{"destination", id}, {"outcome", "delivered"}}), id + "/delivered", d.delivered);
+    fold_total(deliveries_.Add({{"destination", id}, {"outcome", "retried"}}), id + "/retried", d.failures);
+    fold_total(deliveries_.Add({{"destination", id}, {"outcome", "dead"}}), id + "/dead", d.dead);
+    fold_total(delivery_attempts_.Add({{"destination", id}}), id + "/attempts", d.attempts);
     breaker_state_.Add({{"destination", id}}).Set(d.breaker);
     lease_held_.Add({{"destination", id}}).Set(d.lease_held ? 1 : 0);
     backlog_.Add({{"destination", id}}).Set(static_cast<double>(d.backlog));
@@ -245,7 +242,7 @@ void metrics::collect_delivery() const {
     dead_letters_.Add({{"destination", id}}).Set(static_cast<double>(d.dead_letters));
   }
   outbox_length_.Set(static_cast<double>(report.outbox_length));
-  fold(fanout_entries_, "/fanout", report.fanout_entries);
+  fold_total(fanout_entries_, "/fanout", report.fanout_entries);
 }
 
 void metrics::observe_request(std::string_view route, unsigned status, double seconds) {

@@ -115,6 +115,7 @@ class metrics {
   prometheus::Family<prometheus::Gauge>& redis_connected_;
 
   void collect_delivery() const;
+  void fold_total(prometheus::Counter& c, const std::string& key, std::uint64_t total) const;
   std::function<delivery_report()> delivery_source_;
   mutable std::mutex delivery_mu_;
   mutable std::map<std::string, std::uint64_t> delivery_seen_;  // series key -> total folded in
