@@ -1,7 +1,7 @@
 // Origin matching; see cors.hpp.
 #include "gateway/cors.hpp"
 
-#include <boost/beast/core/string.hpp>
+#include "core/ascii.hpp"
 
 namespace lg::gateway::cors {
 
@@ -11,7 +11,7 @@ bool origin_allowed(const std::vector<std::string>& allowed, std::string_view or
     std::string_view e = entry;
     if (e == "*") return true;
     while (!e.empty() && e.back() == '/') e.remove_suffix(1);
-    if (boost::beast::iequals(e, origin)) return true;
+    if (core::iequals(e, origin)) return true;
   }
   return false;
 }

@@ -67,8 +67,7 @@ bool auth_ok(const auth& a, const config::source_config& src, const inbound_requ
 std::expected<void, core::error> check_request(const inbound_request& req, const auth& a,
                                                const config::source_config& src, std::size_t max_body) {
   if (req.method != "POST") return std::unexpected(core::make_error(core::errc::method_not_allowed, "POST only"));
-  if (req.body.size() > max_body)
-    return std::unexpected(core::make_error(core::errc::payload_too_large, "body over options.max_body_bytes"));
+  if (auto ok = hook::body_within(req, max_body); !ok) return ok;
   if (!auth_ok(a, src, req))
     return std::unexpected(core::make_error(core::errc::unauthorized, "missing or wrong signature or token"));
   return {};

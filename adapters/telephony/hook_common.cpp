@@ -39,6 +39,12 @@ std::size_t utf8_seq_len(std::string_view s, std::size_t i) {
 
 }  // namespace
 
+std::expected<void, core::error> body_within(const inbound_request& req, std::size_t max_body) {
+  if (req.body.size() > max_body)
+    return std::unexpected(core::make_error(core::errc::payload_too_large, "body over options.max_body_bytes"));
+  return {};
+}
+
 std::optional<std::int64_t> whole_number(std::string_view s) {
   if (s.empty()) return std::nullopt;
   double v = 0;

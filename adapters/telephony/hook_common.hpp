@@ -64,6 +64,9 @@ std::optional<std::int64_t> whole_number(std::string_view s);
 // Default bound of a hotline, SMS or email-webhook delivery's body (options.max_body_bytes).
 inline constexpr std::size_t default_max_body_bytes = 64 * 1024;
 
+// payload_too_large when the body is over options.max_body_bytes.
+std::expected<void, core::error> body_within(const inbound_request& req, std::size_t max_body);
+
 // Startup-time option readers; errors are config::config_error("<path>.<key>: reason").
 namespace opt {
 std::string string(const nlohmann::json& o, const std::string& path, const char* key, bool required,

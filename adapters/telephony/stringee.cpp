@@ -51,8 +51,7 @@ class stringee_adapter final : public inbound_adapter {
 
   std::expected<adapter_output, core::error> handle(const inbound_request& req) const override {
     if (req.method != "POST") return std::unexpected(core::make_error(core::errc::method_not_allowed, "POST only"));
-    if (req.body.size() > max_body_)
-      return std::unexpected(core::make_error(core::errc::payload_too_large, "body over options.max_body_bytes"));
+    if (auto ok = hook::body_within(req, max_body_); !ok) return std::unexpected(ok.error());
     if (!secret_.empty()) {
       const auto h = req.header("x-stringee-signature");
       std::string given;

@@ -3,6 +3,7 @@
 
 #include "adapters/signature.hpp"
 #include "adapters/telephony/hook_common.hpp"
+#include "config/url.hpp"
 
 #include <algorithm>
 
@@ -133,8 +134,7 @@ hook_options read_hook_options(const config::source_config& src, const std::stri
   hook_options o;
   o.auth_token = hook::opt::secret(src.options, p, "auth_token", true);
   o.public_base_url = hook::opt::string(src.options, p, "public_base_url", false);
-  if (!o.public_base_url.empty() && !o.public_base_url.starts_with("https://") &&
-      !o.public_base_url.starts_with("http://"))
+  if (!o.public_base_url.empty() && !config::is_http_url(o.public_base_url))
     throw config::config_error(p + ".public_base_url: not an http(s) URL");
   o.max_body = hook::opt::max_body(src.options, p);
   return o;
@@ -142,8 +142,7 @@ hook_options read_hook_options(const config::source_config& src, const std::stri
 
 std::expected<web_form::field_list, core::error> accept(const inbound_request& req, const config::source_config& src,
                                                         const hook_options& o) {
-  if (req.body.size() > o.max_body)
-    return std::unexpected(core::make_error(core::errc::payload_too_large, "body over options.max_body_bytes"));
+  if (auto ok = hook::body_within(req, o.max_body); !ok) return std::unexpected(ok.error());
   auto params = verified_params(req, o.auth_token, o.public_base_url, src.max_fields, o.max_body);
   if (!params) return params;
   if (!web_form::token_ok(src, req))
