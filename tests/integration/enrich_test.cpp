@@ -11,14 +11,13 @@
 #include "store/tokens.hpp"
 #include "support/fake_graph.hpp"
 #include "support/fake_zalo_oa.hpp"
+#include "support/fixtures.hpp"
 #include "identity_harness.hpp"
 #include "test_redis.hpp"
 
 #include <gtest/gtest.h>
 
-#include <fstream>
 #include <functional>
-#include <sstream>
 
 namespace lg::test {
 namespace {
@@ -29,12 +28,7 @@ const std::string leadgen_id = "900100200300";   // hooks/facebook_leadgen.json
 const std::string page_id = "771234500001";      // hooks/facebook_message.json
 const std::string psid = "24680135790001";
 
-std::string fixture(const std::string& name) {
-  std::ifstream f(std::string(LG_FIXTURES_DIR) + "/hooks/" + name, std::ios::binary);
-  std::ostringstream s;
-  s << f.rdbuf();
-  return s.str();
-}
+std::string fixture(const std::string& name) { return fixture_text("hooks/" + name); }
 
 core::lead_event zalo_touch() {
   adapters::zalo::parse_context ctx{"zalo-main", "2026-11-23T03:00:00.000Z", ""};

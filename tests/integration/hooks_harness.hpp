@@ -8,6 +8,7 @@
 #include "adapters/telephony/twilio_signature.hpp"
 #include "store/keys.hpp"
 #include "store/redis_client.hpp"
+#include "support/fixtures.hpp"
 #include "support/http_test_client.hpp"
 #include "support/test_server.hpp"
 #include "test_redis.hpp"
@@ -15,7 +16,6 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include <fstream>
 #include <map>
 #include <set>
 #include <sstream>
@@ -35,13 +35,7 @@ inline const std::string mailgun_key = "mailgun-signing-key-for-tests";
 inline const std::string partner_key = "partner-api-key-for-tests-0001";
 inline const std::string viewer_token = "viewer-token-for-tests-0123456789";
 
-inline std::string fixture(const std::string& name) {
-  std::ifstream f(std::string(LG_FIXTURES_DIR) + "/hooks/" + name, std::ios::binary);
-  EXPECT_TRUE(f.good()) << "missing fixture hooks/" << name;
-  std::ostringstream s;
-  s << f.rdbuf();
-  return s.str();
-}
+inline std::string fixture(const std::string& name) { return fixture_text("hooks/" + name); }
 
 inline nlohmann::json config_json(const std::string& redis_url) {
   return {

@@ -1,7 +1,8 @@
 // Shared by the end-to-end tests: temp config files, starting the built binary and reading the
-// port it printed, waiting (bounded) until it is ready, and reading fixtures.
+// port it printed, and waiting (bounded) until it is ready; fixtures through support/fixtures.hpp.
 #pragma once
 
+#include "support/fixtures.hpp"
 #include "support/http_test_client.hpp"
 #include "support/process.hpp"
 
@@ -11,7 +12,6 @@
 #include <fstream>
 #include <functional>
 #include <random>
-#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -71,14 +71,6 @@ inline unsigned short start_ready(child_process& p) {
 inline std::string fresh_tenant(const std::string& prefix) {
   std::random_device rd;
   return prefix + "-" + std::to_string(rd());
-}
-
-// A file under tests/fixtures/ byte for byte ("hooks/zalo_submit_flat.json": signed bodies).
-inline std::string fixture_text(const std::string& relative) {
-  std::ifstream f(std::string(LG_FIXTURES_DIR) + "/" + relative, std::ios::binary);
-  std::ostringstream s;
-  s << f.rdbuf();
-  return s.str();
 }
 
 // Polls `done` every 20 ms until it holds or `limit` passes.
