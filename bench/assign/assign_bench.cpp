@@ -1,18 +1,17 @@
 // lg_assign_bench: the time from a form post to the lead being assigned, at a fixed rate.
 //
-// Posts forms open-loop (request i is due at start + i/rate, over keep-alive connections; see
-// bench/loadgen), keeps each answer's lead_id and the wall-clock time the post was due, then
+// Posts forms open-loop (bench/common/open_loop.hpp: request i is due at start + i/rate, over
+// keep-alive connections), keeps each answer's lead_id and the wall-clock time the post was due, then
 // reads the team queue streams lg:{t}:q:<team>: the id of a lead's "assign" entry is the Redis
 // server's clock in milliseconds when assign.lua gave it to a member. Latency = that time minus
 // the post's due time, so a gateway that falls behind is charged for the wait (no coordinated
 // omission). Both clocks are this machine's; the stream id's resolution is 1 ms.
+#include "bench/common/open_loop.hpp"
 #include "core/asio.hpp"
 #include "store/keys.hpp"
 #include "store/redis_client.hpp"
 
 #include <CLI/CLI.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
 
 #include <algorithm>
 #include <chrono>
@@ -21,10 +20,8 @@
 #include <unordered_map>
 #include <vector>
 
-namespace beast = boost::beast;
-namespace http = beast::http;
-using tcp = boost::asio::ip::tcp;
-using steady = std::chrono::steady_clock;
+namespace http = boost::beast::http;
+using steady = lg::bench::clock_type;
 
 namespace {
 
@@ -49,9 +46,8 @@ struct post_record {
   bool measured = false;
 };
 
-struct results {
+struct results : lg::bench::send_counts {
   std::vector<post_record> posts;
-  std::uint64_t sent = 0, ok = 0, non2xx = 0, failed = 0;
   std::vector<double> http_ms;  // post latency from its due time (measured posts)
 };
 
@@ -77,72 +73,6 @@ std::string lead_id_of(const std::string& body) {
   at += key.size();
   auto end = body.find('"', at);
   return end == std::string::npos ? std::string{} : body.substr(at, end - at);
-}
-
-lg::awaitable<void> connection(const options& opt, unsigned index, steady::time_point start, double start_epoch_ms,
-                               steady::time_point warm_end, steady::time_point end, results& res) {
-  auto ex = co_await boost::asio::this_coro::executor;
-  beast::tcp_stream stream(ex);
-  boost::asio::steady_timer timer(ex);
-  beast::flat_buffer buffer;
-  bool open = false;
-  const auto step = std::chrono::duration<double>(opt.connections / opt.rate);
-  for (unsigned long long i = 0;; ++i) {
-    const auto due = start + std::chrono::duration_cast<steady::duration>(
-                                 step * static_cast<double>(i) + std::chrono::duration<double>(index / opt.rate));
-    if (due >= end) break;
-    if (steady::now() < due) {
-      timer.expires_at(due);
-      boost::system::error_code ec;
-      co_await timer.async_wait(boost::asio::redirect_error(boost::asio::use_awaitable, ec));
-    }
-    const unsigned long long n = opt.first_n + i * opt.connections + index;
-    http::request<http::string_body> req{http::verb::post, opt.path, 11};
-    req.set(http::field::host, opt.host);
-    req.set(http::field::content_type, "application/x-www-form-urlencoded");
-    req.body() = body_of(n);
-    req.prepare_payload();
-    req.keep_alive(true);
-
-    boost::system::error_code ec;
-    if (!open) {
-      stream.expires_after(std::chrono::seconds(5));
-      co_await stream.async_connect(tcp::endpoint(boost::asio::ip::make_address(opt.host), opt.port),
-                                    boost::asio::redirect_error(boost::asio::use_awaitable, ec));
-      if (ec) {
-        ++res.failed;
-        continue;
-      }
-      stream.socket().set_option(tcp::no_delay(true));
-      open = true;
-    }
-    stream.expires_after(std::chrono::seconds(10));
-    ++res.sent;
-    co_await http::async_write(stream, req, boost::asio::redirect_error(boost::asio::use_awaitable, ec));
-    http::response<http::string_body> resp;
-    if (!ec) co_await http::async_read(stream, buffer, resp, boost::asio::redirect_error(boost::asio::use_awaitable, ec));
-    const double due_rel_ms = std::chrono::duration<double, std::milli>(due - start).count();
-    if (ec) {
-      ++res.failed;
-      beast::error_code ignored;
-      stream.socket().close(ignored);
-      open = false;
-      continue;
-    }
-    if (resp.result_int() / 100 != 2) {
-      ++res.non2xx;
-    } else {
-      ++res.ok;
-      post_record p{lead_id_of(resp.body()), start_epoch_ms + due_rel_ms, due >= warm_end};
-      if (p.measured) res.http_ms.push_back(std::chrono::duration<double, std::milli>(steady::now() - due).count());
-      if (!p.lead_id.empty()) res.posts.push_back(std::move(p));
-    }
-    if (!resp.keep_alive()) {
-      beast::error_code ignored;
-      stream.socket().close(ignored);
-      open = false;
-    }
-  }
 }
 
 // Reads the team queue streams until every lead in `want` has its assign entry or time runs out.
@@ -186,13 +116,6 @@ lg::awaitable<void> collect(const options& opt, lg::store::redis_client& redis, 
   redis.stop();
 }
 
-double percentile(std::vector<double>& v, double p) {
-  if (v.empty()) return 0;
-  auto k = static_cast<std::size_t>(p / 100.0 * static_cast<double>(v.size() - 1));
-  std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(k), v.end());
-  return v[k];
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -221,14 +144,29 @@ int main(int argc, char** argv) {
   boost::asio::io_context ioc(1);
   results res;
   res.posts.reserve(static_cast<std::size_t>(opt.rate * (opt.duration + opt.warmup)) + 16);
-  const auto start = steady::now() + std::chrono::milliseconds(100);
+  lg::bench::open_loop plan{opt.host, opt.port, opt.rate, opt.connections, {}, {}};
+  plan.start = steady::now() + std::chrono::milliseconds(100);
   const double start_epoch_ms = now_epoch_ms() + 100;
-  const auto warm_end = start + std::chrono::duration_cast<steady::duration>(std::chrono::duration<double>(opt.warmup));
-  const auto end = warm_end + std::chrono::duration_cast<steady::duration>(std::chrono::duration<double>(opt.duration));
+  const auto warm_end = plan.start + std::chrono::duration_cast<steady::duration>(std::chrono::duration<double>(opt.warmup));
+  plan.end = warm_end + std::chrono::duration_cast<steady::duration>(std::chrono::duration<double>(opt.duration));
+  auto make = [&](unsigned long long n) {
+    http::request<http::string_body> req{http::verb::post, opt.path, 11};
+    req.set(http::field::content_type, "application/x-www-form-urlencoded");
+    req.body() = body_of(n);
+    return req;
+  };
+  // A 2xx answer's lead_id and the wall-clock time its post was due.
+  auto answer = [&](steady::time_point due, const http::response<http::string_body>& resp) {
+    if (resp.result_int() / 100 != 2) return;
+    const double due_rel_ms = std::chrono::duration<double, std::milli>(due - plan.start).count();
+    post_record p{lead_id_of(resp.body()), start_epoch_ms + due_rel_ms, due >= warm_end};
+    if (p.measured) res.http_ms.push_back(std::chrono::duration<double, std::milli>(steady::now() - due).count());
+    if (!p.lead_id.empty()) res.posts.push_back(std::move(p));
+  };
   for (unsigned c = 0; c < opt.connections; ++c)
-    boost::asio::co_spawn(ioc, connection(opt, c, start, start_epoch_ms, warm_end, end, res), boost::asio::detached);
+    boost::asio::co_spawn(ioc, lg::bench::send_open_loop(plan, c, opt.first_n, make, answer, res), boost::asio::detached);
   ioc.run();
-  const double elapsed = std::chrono::duration<double>(steady::now() - start).count();
+  const double elapsed = std::chrono::duration<double>(steady::now() - plan.start).count();
 
   std::size_t measured = 0;
   for (const auto& p : res.posts) measured += p.measured ? 1 : 0;
@@ -251,6 +189,7 @@ int main(int argc, char** argv) {
     }
     lat.push_back(std::max(0.0, it->second - p.due_ms));
   }
+  using lg::bench::percentile;
   const double mx = lat.empty() ? 0 : *std::max_element(lat.begin(), lat.end());
   const double p50 = percentile(lat, 50), p90 = percentile(lat, 90), p99 = percentile(lat, 99),
                p999 = percentile(lat, 99.9);

@@ -2,14 +2,13 @@
 //
 // wrk measures how fast a server can go; it cannot say what latency a client sees at a given
 // rate, because a closed loop slows down with the server (coordinated omission). lg_loadgen
-// sends at a fixed rate: request i is due at start + i/rate, spread over keep-alive connections,
-// and its latency is counted from when it was due, not from when it could be sent.
+// posts a body template at a fixed rate (bench/common/open_loop.hpp: each request's latency
+// counts from when it was due) and reports the percentiles after a warm-up.
 #include "adapters/signature.hpp"
+#include "bench/common/open_loop.hpp"
 #include "core/asio.hpp"
 
 #include <CLI/CLI.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -21,10 +20,8 @@
 #include <string>
 #include <vector>
 
-namespace beast = boost::beast;
-namespace http = beast::http;
-using tcp = boost::asio::ip::tcp;
-using clock_type = std::chrono::steady_clock;
+namespace http = boost::beast::http;
+using lg::bench::clock_type;
 
 namespace {
 
@@ -58,11 +55,6 @@ std::pair<std::string, std::string> signature_header(const std::string& sign, co
                                                                       j.value("timestamp", "") + secret)};
 }
 
-struct results {
-  std::vector<double> latencies_ms;  // of requests due after the warm-up
-  std::uint64_t sent = 0, ok = 0, non2xx = 0, failed = 0;
-};
-
 // Replaces {n} with the request number and {n8} with it as 8 zero-padded digits, so each
 // request can carry its own phone number or idempotency key.
 std::string render(const std::string& tpl, unsigned long long n) {
@@ -84,75 +76,22 @@ std::string render(const std::string& tpl, unsigned long long n) {
   return out;
 }
 
-lg::awaitable<void> connection(const options& opt, unsigned index, clock_type::time_point start,
-                               clock_type::time_point warm_end, clock_type::time_point end, results& res) {
-  auto ex = co_await boost::asio::this_coro::executor;
-  beast::tcp_stream stream(ex);
-  boost::asio::steady_timer timer(ex);
-  beast::flat_buffer buffer;
-  bool open = false;
-  const auto step = std::chrono::duration<double>(opt.connections / opt.rate);
-  for (unsigned long long i = 0;; ++i) {
-    const auto due = start + std::chrono::duration_cast<clock_type::duration>(
-                                 step * static_cast<double>(i) +
-                                 std::chrono::duration<double>(index / opt.rate));
-    if (due >= end) break;
-    // Built (and signed) before the due time, so the signing is not counted as latency.
-    const unsigned long long n = opt.first_n + i * opt.connections + index;
-    http::request<http::string_body> req{http::verb::post, opt.path, 11};
-    req.set(http::field::host, opt.host);
-    req.set(http::field::content_type, opt.content_type);
-    for (const auto& h : opt.headers) {
-      auto colon = h.find(':');
-      if (colon != std::string::npos)
-        req.set(h.substr(0, colon), render(h.substr(colon + 1 + (h[colon + 1] == ' ')), n));
-    }
-    req.body() = render(opt.body_template, n);
-    if (!opt.sign.empty()) {
-      auto [name, value] = signature_header(opt.sign, req.body());
-      if (!name.empty()) req.set(name, value);
-    }
-    req.prepare_payload();
-    req.keep_alive(true);
-    if (clock_type::now() < due) {
-      timer.expires_at(due);
-      boost::system::error_code ec;
-      co_await timer.async_wait(boost::asio::redirect_error(boost::asio::use_awaitable, ec));
-    }
-
-    boost::system::error_code ec;
-    if (!open) {
-      stream.expires_after(std::chrono::seconds(5));
-      co_await stream.async_connect(tcp::endpoint(boost::asio::ip::make_address(opt.host), opt.port),
-                                    boost::asio::redirect_error(boost::asio::use_awaitable, ec));
-      if (ec) { ++res.failed; continue; }
-      stream.socket().set_option(tcp::no_delay(true));
-      open = true;
-    }
-    stream.expires_after(std::chrono::seconds(10));
-    ++res.sent;
-    co_await http::async_write(stream, req, boost::asio::redirect_error(boost::asio::use_awaitable, ec));
-    http::response<http::string_body> resp;
-    if (!ec) co_await http::async_read(stream, buffer, resp, boost::asio::redirect_error(boost::asio::use_awaitable, ec));
-    const auto latency = std::chrono::duration<double, std::milli>(clock_type::now() - due).count();
-    if (ec) {
-      ++res.failed;
-      beast::error_code ignored;
-      stream.socket().close(ignored);
-      open = false;
-      continue;
-    }
-    if (resp.result_int() / 100 == 2) ++res.ok; else ++res.non2xx;
-    if (due >= warm_end) res.latencies_ms.push_back(latency);
-    if (!resp.keep_alive()) { beast::error_code ignored; stream.socket().close(ignored); open = false; }
+// Request number n: the body and headers rendered, signed when asked (before its due time, so
+// the signing is not counted as latency).
+http::request<http::string_body> request_of(const options& opt, unsigned long long n) {
+  http::request<http::string_body> req{http::verb::post, opt.path, 11};
+  req.set(http::field::content_type, opt.content_type);
+  for (const auto& h : opt.headers) {
+    auto colon = h.find(':');
+    if (colon != std::string::npos)
+      req.set(h.substr(0, colon), render(h.substr(colon + 1 + (h[colon + 1] == ' ')), n));
   }
-}
-
-double percentile(std::vector<double>& v, double p) {
-  if (v.empty()) return 0;
-  auto k = static_cast<std::size_t>(p / 100.0 * static_cast<double>(v.size() - 1));
-  std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(k), v.end());
-  return v[k];
+  req.body() = render(opt.body_template, n);
+  if (!opt.sign.empty()) {
+    auto [name, value] = signature_header(opt.sign, req.body());
+    if (!name.empty()) req.set(name, value);
+  }
+  return req;
 }
 
 }  // namespace
@@ -178,17 +117,23 @@ int main(int argc, char** argv) {
   CLI11_PARSE(app, argc, argv);
 
   boost::asio::io_context ioc(1);
-  results res;
-  res.latencies_ms.reserve(static_cast<std::size_t>(opt.rate * opt.duration) + 16);
-  const auto start = clock_type::now() + std::chrono::milliseconds(100);
-  const auto warm_end = start + std::chrono::duration_cast<clock_type::duration>(std::chrono::duration<double>(opt.warmup));
-  const auto end = warm_end + std::chrono::duration_cast<clock_type::duration>(std::chrono::duration<double>(opt.duration));
+  lg::bench::open_loop plan{opt.host, opt.port, opt.rate, opt.connections, {}, {}};
+  plan.start = clock_type::now() + std::chrono::milliseconds(100);
+  const auto warm_end = plan.start + std::chrono::duration_cast<clock_type::duration>(std::chrono::duration<double>(opt.warmup));
+  plan.end = warm_end + std::chrono::duration_cast<clock_type::duration>(std::chrono::duration<double>(opt.duration));
+  lg::bench::send_counts res;
+  std::vector<double> l;  // ms from each request's due time to its answer, after the warm-up
+  l.reserve(static_cast<std::size_t>(opt.rate * opt.duration) + 16);
+  auto make = [&](unsigned long long n) { return request_of(opt, n); };
+  auto answer = [&](clock_type::time_point due, const http::response<http::string_body>&) {
+    if (due >= warm_end) l.push_back(std::chrono::duration<double, std::milli>(clock_type::now() - due).count());
+  };
   for (unsigned c = 0; c < opt.connections; ++c)
-    boost::asio::co_spawn(ioc, connection(opt, c, start, warm_end, end, res), boost::asio::detached);
+    boost::asio::co_spawn(ioc, lg::bench::send_open_loop(plan, c, opt.first_n, make, answer, res), boost::asio::detached);
   ioc.run();
-  const double elapsed = std::chrono::duration<double>(clock_type::now() - start).count();
+  const double elapsed = std::chrono::duration<double>(clock_type::now() - plan.start).count();
 
-  auto& l = res.latencies_ms;
+  using lg::bench::percentile;
   const std::size_t measured = l.size();
   const double p50 = percentile(l, 50), p90 = percentile(l, 90), p99 = percentile(l, 99), p999 = percentile(l, 99.9);
   const double mx = l.empty() ? 0 : *std::max_element(l.begin(), l.end());
