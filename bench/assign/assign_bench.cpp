@@ -26,17 +26,10 @@ using steady = lg::bench::clock_type;
 namespace {
 
 struct options {
-  std::string host = "127.0.0.1";
-  unsigned short port = 8080;
-  std::string path = "/v1/forms/website";
+  lg::bench::open_loop load;
   std::string redis_url = "redis://127.0.0.1:6379";
   std::string tenant = "default";
   std::vector<std::string> teams{"hn", "hcm"};
-  double rate = 1000;
-  double duration = 15;
-  double warmup = 2;
-  unsigned connections = 32;
-  unsigned long long first_n = 0;
   double settle = 30;  // seconds to wait for the last assignments after the posts
 };
 
@@ -121,17 +114,11 @@ lg::awaitable<void> collect(const options& opt, lg::store::redis_client& redis, 
 int main(int argc, char** argv) {
   options opt;
   CLI::App app{"lg_assign_bench: form post to assigned (p50/p99) at a fixed rate, from the team queue streams"};
-  app.add_option("--host", opt.host, "gateway IPv4/IPv6 address");
-  app.add_option("--port", opt.port, "gateway port")->required();
-  app.add_option("--path", opt.path, "form path");
+  opt.load.duration = 15;
+  opt.load.add_options(app, "posts");
   app.add_option("--redis-url", opt.redis_url, "the gateway's Redis (redis:// or unix://)");
   app.add_option("--tenant", opt.tenant);
   app.add_option("--team", opt.teams, "team whose queue stream to read (repeatable)");
-  app.add_option("--rate", opt.rate, "posts per second")->check(CLI::PositiveNumber);
-  app.add_option("--duration", opt.duration, "seconds of measured load")->check(CLI::PositiveNumber);
-  app.add_option("--warmup", opt.warmup, "seconds sent before measuring");
-  app.add_option("--connections", opt.connections, "keep-alive connections")->check(CLI::Range(1u, 4096u));
-  app.add_option("--first", opt.first_n, "first request number (distinct phones across runs)");
   app.add_option("--settle", opt.settle, "seconds to wait for the last assignments");
   CLI11_PARSE(app, argc, argv);
 
@@ -142,15 +129,13 @@ int main(int argc, char** argv) {
   }
 
   boost::asio::io_context ioc(1);
+  auto& plan = opt.load;
+  plan.begin();
+  const double start_epoch_ms = now_epoch_ms() + 100;  // plan.start on the wall clock
   results res;
-  res.posts.reserve(static_cast<std::size_t>(opt.rate * (opt.duration + opt.warmup)) + 16);
-  lg::bench::open_loop plan{opt.host, opt.port, opt.rate, opt.connections, {}, {}};
-  plan.start = steady::now() + std::chrono::milliseconds(100);
-  const double start_epoch_ms = now_epoch_ms() + 100;
-  const auto warm_end = plan.start + std::chrono::duration_cast<steady::duration>(std::chrono::duration<double>(opt.warmup));
-  plan.end = warm_end + std::chrono::duration_cast<steady::duration>(std::chrono::duration<double>(opt.duration));
+  res.posts.reserve(plan.expected_requests());
   auto make = [&](unsigned long long n) {
-    http::request<http::string_body> req{http::verb::post, opt.path, 11};
+    http::request<http::string_body> req;
     req.set(http::field::content_type, "application/x-www-form-urlencoded");
     req.body() = body_of(n);
     return req;
@@ -159,13 +144,11 @@ int main(int argc, char** argv) {
   auto answer = [&](steady::time_point due, const http::response<http::string_body>& resp) {
     if (resp.result_int() / 100 != 2) return;
     const double due_rel_ms = std::chrono::duration<double, std::milli>(due - plan.start).count();
-    post_record p{lead_id_of(resp.body()), start_epoch_ms + due_rel_ms, due >= warm_end};
+    post_record p{lead_id_of(resp.body()), start_epoch_ms + due_rel_ms, due >= plan.warm_end};
     if (p.measured) res.http_ms.push_back(std::chrono::duration<double, std::milli>(steady::now() - due).count());
     if (!p.lead_id.empty()) res.posts.push_back(std::move(p));
   };
-  for (unsigned c = 0; c < opt.connections; ++c)
-    boost::asio::co_spawn(ioc, lg::bench::send_open_loop(plan, c, opt.first_n, make, answer, res), boost::asio::detached);
-  ioc.run();
+  lg::bench::run_open_loop(ioc, plan, make, answer, res);
   const double elapsed = std::chrono::duration<double>(steady::now() - plan.start).count();
 
   std::size_t measured = 0;
@@ -197,7 +180,7 @@ int main(int argc, char** argv) {
   std::printf("RESULT target_rps=%.0f achieved_rps=%.0f sent=%llu ok=%llu non2xx=%llu failed=%llu measured=%zu "
               "assigned=%zu missing=%zu assign_p50_ms=%.1f assign_p90_ms=%.1f assign_p99_ms=%.1f "
               "assign_p999_ms=%.1f assign_max_ms=%.1f post_p50_ms=%.2f post_p99_ms=%.2f\n",
-              opt.rate, static_cast<double>(res.sent) / elapsed, static_cast<unsigned long long>(res.sent),
+              plan.rate, static_cast<double>(res.sent) / elapsed, static_cast<unsigned long long>(res.sent),
               static_cast<unsigned long long>(res.ok), static_cast<unsigned long long>(res.non2xx),
               static_cast<unsigned long long>(res.failed), measured, lat.size(), missing, p50, p90, p99, p999, mx,
               h50, h99);

@@ -26,17 +26,10 @@ using lg::bench::clock_type;
 namespace {
 
 struct options {
-  std::string host = "127.0.0.1";
-  unsigned short port = 8080;
-  std::string path = "/v1/forms/website";
+  lg::bench::open_loop load;
   std::string content_type = "application/x-www-form-urlencoded";
   std::string body_template = "ho_ten=Nguy%E1%BB%85n+V%C4%83n+An&sdt=09{n8}&utm_source=loadgen";
   std::vector<std::string> headers;
-  double rate = 1000;
-  double duration = 10;
-  double warmup = 2;
-  unsigned connections = 32;
-  unsigned long long first_n = 0;
   // "zalo:<oa secret key>" or "facebook:<app secret>": each body is signed as the provider does
   // (X-ZEvent-Signature over app_id + body + timestamp + key; X-Hub-Signature-256 HMAC).
   std::string sign;
@@ -79,7 +72,7 @@ std::string render(const std::string& tpl, unsigned long long n) {
 // Request number n: the body and headers rendered, signed when asked (before its due time, so
 // the signing is not counted as latency).
 http::request<http::string_body> request_of(const options& opt, unsigned long long n) {
-  http::request<http::string_body> req{http::verb::post, opt.path, 11};
+  http::request<http::string_body> req;
   req.set(http::field::content_type, opt.content_type);
   for (const auto& h : opt.headers) {
     auto colon = h.find(':');
@@ -99,38 +92,27 @@ http::request<http::string_body> request_of(const options& opt, unsigned long lo
 int main(int argc, char** argv) {
   options opt;
   CLI::App app{"lg_loadgen: fixed-rate HTTP POST load with latency counted from each request's due time"};
-  app.add_option("--host", opt.host, "server IPv4/IPv6 address");
-  app.add_option("--port", opt.port, "server port")->required();
-  app.add_option("--path", opt.path, "request path");
+  opt.load.add_options(app, "requests");
   app.add_option("--content-type", opt.content_type);
   app.add_option("--body", opt.body_template, "body; {n} and {n8} become the request number");
   app.add_option("--body-file", [&](const CLI::results_t& r) {
     std::ifstream in(r.at(0)); std::stringstream ss; ss << in.rdbuf(); opt.body_template = ss.str();
     return static_cast<bool>(in); }, "read the body template from a file");
   app.add_option("--header", opt.headers, "extra header 'Name: value' ({n} allowed)");
-  app.add_option("--rate", opt.rate, "requests per second")->check(CLI::PositiveNumber);
-  app.add_option("--duration", opt.duration, "seconds of measured load")->check(CLI::PositiveNumber);
-  app.add_option("--warmup", opt.warmup, "seconds sent before measuring");
-  app.add_option("--connections", opt.connections, "keep-alive connections")->check(CLI::Range(1u, 4096u));
-  app.add_option("--first", opt.first_n, "first request number (keeps runs apart)");
   app.add_option("--sign", opt.sign, "sign each body: zalo:<oa secret key> or facebook:<app secret>");
   CLI11_PARSE(app, argc, argv);
 
   boost::asio::io_context ioc(1);
-  lg::bench::open_loop plan{opt.host, opt.port, opt.rate, opt.connections, {}, {}};
-  plan.start = clock_type::now() + std::chrono::milliseconds(100);
-  const auto warm_end = plan.start + std::chrono::duration_cast<clock_type::duration>(std::chrono::duration<double>(opt.warmup));
-  plan.end = warm_end + std::chrono::duration_cast<clock_type::duration>(std::chrono::duration<double>(opt.duration));
+  auto& plan = opt.load;
+  plan.begin();
   lg::bench::send_counts res;
   std::vector<double> l;  // ms from each request's due time to its answer, after the warm-up
-  l.reserve(static_cast<std::size_t>(opt.rate * opt.duration) + 16);
+  l.reserve(plan.expected_requests());
   auto make = [&](unsigned long long n) { return request_of(opt, n); };
   auto answer = [&](clock_type::time_point due, const http::response<http::string_body>&) {
-    if (due >= warm_end) l.push_back(std::chrono::duration<double, std::milli>(clock_type::now() - due).count());
+    if (due >= plan.warm_end) l.push_back(std::chrono::duration<double, std::milli>(clock_type::now() - due).count());
   };
-  for (unsigned c = 0; c < opt.connections; ++c)
-    boost::asio::co_spawn(ioc, lg::bench::send_open_loop(plan, c, opt.first_n, make, answer, res), boost::asio::detached);
-  ioc.run();
+  lg::bench::run_open_loop(ioc, plan, make, answer, res);
   const double elapsed = std::chrono::duration<double>(clock_type::now() - plan.start).count();
 
   using lg::bench::percentile;
@@ -139,7 +121,7 @@ int main(int argc, char** argv) {
   const double mx = l.empty() ? 0 : *std::max_element(l.begin(), l.end());
   std::printf("RESULT target_rps=%.0f achieved_rps=%.0f sent=%llu ok=%llu non2xx=%llu failed=%llu measured=%zu "
               "p50_ms=%.2f p90_ms=%.2f p99_ms=%.2f p999_ms=%.2f max_ms=%.2f\n",
-              opt.rate, static_cast<double>(res.sent) / elapsed, static_cast<unsigned long long>(res.sent),
+              plan.rate, static_cast<double>(res.sent) / elapsed, static_cast<unsigned long long>(res.sent),
               static_cast<unsigned long long>(res.ok), static_cast<unsigned long long>(res.non2xx),
               static_cast<unsigned long long>(res.failed), measured, p50, p90, p99, p999, mx);
   return res.failed + res.non2xx == 0 ? 0 : 1;
