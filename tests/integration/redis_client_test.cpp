@@ -24,6 +24,13 @@ redis_options options_for(const std::string& url) {
   return o.value_or(redis_options{});
 }
 
+// A client of `o`, started (it connects in the background).
+std::shared_ptr<redis_client> started(asio::io_context& ioc, const redis_options& o) {
+  auto c = redis_client::create(ioc, o);
+  c->start();
+  return c;
+}
+
 // Waits (bounded) until the client reports connected.
 awaitable<bool> wait_connected(redis_client& c, std::chrono::milliseconds limit) {
   auto until = std::chrono::steady_clock::now() + limit;
@@ -31,21 +38,31 @@ awaitable<bool> wait_connected(redis_client& c, std::chrono::milliseconds limit)
   co_return c.connected();
 }
 
+// Runs body on ioc, with a hard time limit, once `client` has connected (5 s at the most).
+bool run_connected(asio::io_context& ioc, redis_client& client, std::function<awaitable<void>()> body,
+                   std::chrono::milliseconds limit) {
+  return test::run_bounded(
+      ioc,
+      [&]() -> awaitable<void> {
+        EXPECT_TRUE(co_await wait_connected(client, 5s));
+        co_await body();
+      },
+      limit);
+}
+
 TEST(redis_client, ten_thousand_concurrent_incr_all_succeed) {
   LG_REQUIRE_REDIS_URL(url);
   asio::io_context ioc;
-  auto client = redis_client::create(ioc, options_for(url));
-  client->start();
+  auto client = started(ioc, options_for(url));
   const std::string key = unique("incr");
   constexpr int coroutines = 100;
   constexpr int per_coroutine = 100;
   int ok = 0;
   int failed = 0;
   long long final_value = -1;
-  bool finished = test::run_bounded(
-      ioc,
+  bool finished = run_connected(
+      ioc, *client,
       [&]() -> awaitable<void> {
-        EXPECT_TRUE(co_await wait_connected(*client, 5s));
         int running = coroutines;
         auto ex = co_await asio::this_coro::executor;
         for (int i = 0; i < coroutines; ++i) {
@@ -77,13 +94,11 @@ TEST(redis_client, ten_thousand_concurrent_incr_all_succeed) {
 TEST(redis_client, replies_keep_their_types_and_error_replies_are_values) {
   LG_REQUIRE_REDIS_URL(url);
   asio::io_context ioc;
-  auto client = redis_client::create(ioc, options_for(url));
-  client->start();
+  auto client = started(ioc, options_for(url));
   const std::string key = unique("types");
-  bool finished = test::run_bounded(
-      ioc,
+  bool finished = run_connected(
+      ioc, *client,
       [&]() -> awaitable<void> {
-        EXPECT_TRUE(co_await wait_connected(*client, 5s));
         auto set = co_await client->async_exec(test::cmd("SET", key, std::string("a\0b", 3)));
         EXPECT_TRUE(set && set->type == redis_reply::kind::status && set->str == "OK");
         auto get = co_await client->async_exec(test::cmd("GET", key));
@@ -108,12 +123,10 @@ TEST(redis_client, command_timeout_then_the_late_reply_is_dropped) {
   asio::io_context ioc;
   auto opts = options_for(url);
   opts.command_timeout = 200ms;
-  auto client = redis_client::create(ioc, opts);
-  client->start();
-  bool finished = test::run_bounded(
-      ioc,
+  auto client = started(ioc, opts);
+  bool finished = run_connected(
+      ioc, *client,
       [&]() -> awaitable<void> {
-        EXPECT_TRUE(co_await wait_connected(*client, 5s));
         // BLPOP on an empty list holds this connection for 1 s: a stuck command.
         auto t0 = std::chrono::steady_clock::now();
         auto blocked = co_await client->async_exec(test::cmd("BLPOP", unique("empty"), "1"));
@@ -146,12 +159,10 @@ TEST(redis_client, restart_fails_fast_then_reconnects_by_itself) {
   opts.connect_timeout = 500ms;
   opts.reconnect_min = 20ms;
   opts.reconnect_max = 200ms;
-  auto client = redis_client::create(ioc, opts);
-  client->start();
-  bool finished = test::run_bounded(
-      ioc,
+  auto client = started(ioc, opts);
+  bool finished = run_connected(
+      ioc, *client,
       [&]() -> awaitable<void> {
-        EXPECT_TRUE(co_await wait_connected(*client, 5s));
         auto before = co_await client->async_exec(test::cmd("SET", "k", "v"));
         LG_CO_ASSERT(before.has_value());
 
@@ -194,12 +205,10 @@ TEST(redis_client, connects_over_a_unix_socket_and_selects_the_database) {
   test::private_redis server;
   ASSERT_EQ(server.start(), "");
   asio::io_context ioc;
-  auto client = redis_client::create(ioc, options_for(server.unix_url() + "?db=3"));
-  client->start();
-  bool finished = test::run_bounded(
-      ioc,
+  auto client = started(ioc, options_for(server.unix_url() + "?db=3"));
+  bool finished = run_connected(
+      ioc, *client,
       [&]() -> awaitable<void> {
-        EXPECT_TRUE(co_await wait_connected(*client, 5s));
         auto set = co_await client->async_exec(test::cmd("SET", "in-db-3", "1"));
         LG_CO_ASSERT(set.has_value());
         // CLIENT INFO reports the selected database of this very connection.
@@ -215,18 +224,14 @@ TEST(redis_client, password_is_sent_on_connect) {
   test::private_redis server;
   ASSERT_EQ(server.start(), "");
   asio::io_context ioc;
-  auto plain = redis_client::create(ioc, options_for(server.url()));
-  plain->start();
+  auto plain = started(ioc, options_for(server.url()));
   std::shared_ptr<redis_client> authed;
-  bool finished = test::run_bounded(
-      ioc,
+  bool finished = run_connected(
+      ioc, *plain,
       [&]() -> awaitable<void> {
-        EXPECT_TRUE(co_await wait_connected(*plain, 5s));
         auto cfg = co_await plain->async_exec(test::cmd("CONFIG", "SET", "requirepass", "s3cr@t/pw"));
         LG_CO_ASSERT(cfg && !cfg->is_error());
-        authed = redis_client::create(ioc, options_for("redis://:s3cr%40t%2Fpw@127.0.0.1:" +
-                                                       std::to_string(server.port())));
-        authed->start();
+        authed = started(ioc, options_for("redis://:s3cr%40t%2Fpw@127.0.0.1:" + std::to_string(server.port())));
         EXPECT_TRUE(co_await wait_connected(*authed, 5s));
         auto ping = co_await authed->async_exec(test::cmd("PING"));
         LG_CO_ASSERT(ping.has_value());
@@ -239,12 +244,10 @@ TEST(redis_client, password_is_sent_on_connect) {
 TEST(redis_client, stop_fails_commands_in_flight_and_later_ones) {
   LG_REQUIRE_REDIS_URL(url);
   asio::io_context ioc;
-  auto client = redis_client::create(ioc, options_for(url));
-  client->start();
-  bool finished = test::run_bounded(
-      ioc,
+  auto client = started(ioc, options_for(url));
+  bool finished = run_connected(
+      ioc, *client,
       [&]() -> awaitable<void> {
-        EXPECT_TRUE(co_await wait_connected(*client, 5s));
         std::optional<std::expected<redis_reply, core::error>> in_flight;
         client->exec(test::cmd("BLPOP", unique("empty"), "1"),
                      [&](std::expected<redis_reply, core::error> r) { in_flight = std::move(r); });
@@ -266,13 +269,11 @@ TEST(redis_client, stop_fails_commands_in_flight_and_later_ones) {
 TEST(redis_client, destroyed_with_commands_in_flight_and_the_io_context_stopped) {
   LG_REQUIRE_REDIS_URL(url);
   asio::io_context ioc;
-  auto client = redis_client::create(ioc, options_for(url));
-  client->start();
+  auto client = started(ioc, options_for(url));
   bool answered = false;
-  bool finished = test::run_bounded(
-      ioc,
+  bool finished = run_connected(
+      ioc, *client,
       [&]() -> awaitable<void> {
-        EXPECT_TRUE(co_await wait_connected(*client, 5s));
         client->exec(test::cmd("BLPOP", unique("empty"), "1"),
                      [&](std::expected<redis_reply, core::error> r) {
                        answered = !r && r.error().code == core::errc::unavailable;
