@@ -164,7 +164,7 @@ metrics::metrics()
                               .Add({})) {}
 
 void metrics::set_processing_source(std::function<processing_totals()> source) {
-  std::lock_guard lock(delivery_mu_);
+  std::lock_guard lock(totals_mu_);
   processing_source_ = std::move(source);
 }
 
@@ -174,7 +174,7 @@ void metrics::watch_processing(std::string tenant, std::string group) {
 }
 
 void metrics::collect_processing() const {
-  std::lock_guard lock(delivery_mu_);
+  std::lock_guard lock(totals_mu_);
   if (!processing_source_) return;
   const auto t = processing_source_();
   fold_total(events_processed_.Add({{"outcome", "resolved"}}), "/process/resolved", t.resolved);
@@ -196,37 +196,31 @@ awaitable<void> metrics::async_refresh_processing(store::redis_client& redis) {
   }
   if (!r || !r->is_array()) co_return;
   for (const auto& g : r->elements) {
-    std::optional<double> lag, pending;
-    bool ours = false;
-    for (std::size_t i = 0; i + 1 < g.elements.size(); i += 2) {
-      const auto& name = g.elements[i].str;
-      const auto& v = g.elements[i + 1];
-      if (name == "name") ours = v.str == processing_group_;
-      else if (name == "pending") pending = v.as_integer().transform([](long long n) { return double(n); });
-      // Redis cannot always count the lag (entries deleted in the middle of the stream): nil.
-      else if (name == "lag") lag = v.as_integer().transform([](long long n) { return double(n); });
-    }
-    if (!ours) continue;
-    if (lag) processing_lag_.Set(*lag);
-    if (pending) processing_pending_.Set(*pending);
+    const auto* name = g.field("name");
+    if (!name || name->str != processing_group_) continue;
+    if (const auto* pending = g.field("pending"); pending && pending->as_integer())
+      processing_pending_.Set(static_cast<double>(*pending->as_integer()));
+    // Redis cannot always count the lag (entries deleted in the middle of the stream): nil.
+    if (const auto* lag = g.field("lag"); lag && lag->as_integer())
+      processing_lag_.Set(static_cast<double>(*lag->as_integer()));
   }
 }
 
 void metrics::set_delivery_source(std::function<delivery_report()> source) {
-  std::lock_guard lock(delivery_mu_);
+  std::lock_guard lock(totals_mu_);
   delivery_source_ = std::move(source);
 }
 
 // The pools report totals; counters only go up, so each scrape adds what is new since the
-// last. Under delivery_mu_.
+// last. Under totals_mu_.
 void metrics::fold_total(prometheus::Counter& c, const std::string& key, std::uint64_t total) const {
-  auto& seen = delivery_seen_[key];
+  auto& seen = totals_seen_[key];
   if (total > seen) c.Increment(static_cast<double>(total - seen));
   seen = total;
 }
 
 void metrics::collect_delivery() const {
-  std::lock_guard lock(delivery_mu_);
+  std::lock_guard lock(totals_mu_);
   if (!delivery_source_) return;
   const auto report = delivery_source_();
   for (const auto& d : report.destinations) {

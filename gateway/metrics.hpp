@@ -117,8 +117,9 @@ class metrics {
   void collect_delivery() const;
   void fold_total(prometheus::Counter& c, const std::string& key, std::uint64_t total) const;
   std::function<delivery_report()> delivery_source_;
-  mutable std::mutex delivery_mu_;
-  mutable std::map<std::string, std::uint64_t> delivery_seen_;  // series key -> total folded in
+  // Guards the delivery and processing sources and the totals folded in from them.
+  mutable std::mutex totals_mu_;
+  mutable std::map<std::string, std::uint64_t> totals_seen_;  // series key -> total folded in
   prometheus::Family<prometheus::Counter>& deliveries_;
   prometheus::Family<prometheus::Counter>& delivery_attempts_;
   prometheus::Family<prometheus::Gauge>& breaker_state_;
@@ -141,7 +142,7 @@ class metrics {
   std::unique_ptr<assign_watch> assign_watch_;
 
   void collect_processing() const;
-  std::function<processing_totals()> processing_source_;  // under delivery_mu_, as are the seen totals
+  std::function<processing_totals()> processing_source_;  // under totals_mu_
   std::string processing_tenant_, processing_group_;     // set before serving
   prometheus::Family<prometheus::Counter>& events_processed_;
   prometheus::Counter& events_claimed_;

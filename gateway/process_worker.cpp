@@ -30,9 +30,8 @@ std::optional<stream_id> parse_stream_id(std::string_view s) {
 }
 
 std::string field_of(const store::redis_reply& flat, std::string_view name) {
-  for (std::size_t i = 0; i + 1 < flat.elements.size(); i += 2)
-    if (flat.elements[i].str == name) return flat.elements[i + 1].str;
-  return {};
+  const auto* v = flat.field(name);
+  return v ? v->str : std::string();
 }
 
 }  // namespace

@@ -113,11 +113,4 @@ metrics::processing_totals worker_pool::totals() const noexcept {
   return t;
 }
 
-std::uint64_t worker_pool::processed() const noexcept {
-  std::uint64_t n = 0;
-  for (const auto& s : slots_)
-    if (s->worker) n += s->worker->stats().processed.load();
-  return n;
-}
-
 }  // namespace lg::gateway

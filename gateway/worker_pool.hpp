@@ -40,8 +40,6 @@ class worker_pool {
   void stop(std::chrono::milliseconds grace = std::chrono::seconds(10));
 
   std::size_t size() const noexcept { return slots_.size(); }
-  // Sum over the workers.
-  std::uint64_t processed() const noexcept;
   // What the workers did since start, summed, for /metrics (metrics::set_processing_source).
   metrics::processing_totals totals() const noexcept;
 

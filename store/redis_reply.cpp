@@ -12,6 +12,12 @@ std::optional<std::string> redis_reply::as_string() const {
   return std::nullopt;
 }
 
+const redis_reply* redis_reply::field(std::string_view name) const noexcept {
+  for (std::size_t i = 0; i + 1 < elements.size(); i += 2)
+    if (elements[i].str == name) return &elements[i + 1];
+  return nullptr;
+}
+
 std::optional<long long> redis_reply::as_integer() const {
   if (type == kind::integer) return integer;
   if (type != kind::string || str.empty()) return std::nullopt;

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 struct redisReply;  // hiredis's reply type; only redis_reply.cpp needs its definition
@@ -25,6 +26,8 @@ struct redis_reply {
   std::optional<std::string> as_string() const;
   // The integer of an integer reply, or a string reply holding a decimal integer.
   std::optional<long long> as_integer() const;
+  // The value under `name` in a flat name/value array (XINFO, HELLO), nullptr when absent.
+  const redis_reply* field(std::string_view name) const noexcept;
 };
 
 // Deep-copies a hiredis reply (and its nested elements) so it outlives the hiredis callback.

@@ -89,5 +89,21 @@ TEST(redis_reply, as_integer_reads_only_whole_decimal_strings) {
   EXPECT_FALSE(parse("+12\r\n").as_integer().has_value());  // status is not a number reply
 }
 
+TEST(redis_reply, field_reads_a_flat_name_value_array) {
+  // One group of XINFO GROUPS: name, consumers, pending, lag (nil when Redis cannot count it).
+  auto g = parse("*8\r\n$4\r\nname\r\n$7\r\nprocess\r\n$7\r\npending\r\n:3\r\n"
+                 "$3\r\nlag\r\n$-1\r\n$9\r\nconsumers\r\n:2\r\n");
+  ASSERT_NE(g.field("name"), nullptr);
+  EXPECT_EQ(g.field("name")->str, "process");
+  ASSERT_NE(g.field("pending"), nullptr);
+  EXPECT_EQ(g.field("pending")->as_integer(), 3);
+  ASSERT_NE(g.field("lag"), nullptr);
+  EXPECT_TRUE(g.field("lag")->is_nil());
+  EXPECT_EQ(g.field("consumers")->integer, 2);
+  EXPECT_EQ(g.field("process"), nullptr);  // a value is not a name
+  EXPECT_EQ(g.field("entries-read"), nullptr);
+  EXPECT_EQ(parse(":1\r\n").field("name"), nullptr);
+}
+
 }  // namespace
 }  // namespace lg::store
