@@ -83,7 +83,8 @@ awaitable<std::expected<sync_verdict, core::error>> async_sync_pulled(redis_clie
                                 ext,
                                 std::to_string(now_s),
                                 std::to_string(timeline_cap),
-                                dest};
+                                dest,
+                                rec.deleted ? "1" : ""};
   auto r = co_await script.async_run(redis, std::move(keys), std::move(args));
   if (!r) co_return std::unexpected(r.error());
   if (r->is_error() || !r->is_array() || r->elements.size() != 5) co_return refused("the sync apply: " + r->str);

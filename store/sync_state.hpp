@@ -45,13 +45,14 @@ struct pulled_record {
   std::string fingerprint;
   std::string status;
   std::string assigned_user;
+  bool deleted = false;  // deleted in the CRM (pulled with deleted=true)
 };
 
 struct sync_verdict {
-  std::string verdict;  // old | dup | echo | unknown | same | change (see sync_apply.lua)
+  std::string verdict;  // old | dup | echo | unknown | same | change | deleted (see sync_apply.lua)
   std::string contact_id;
   std::string event_id;
-  bool closing = false;  // the status became Converted or Dead
+  bool closing = false;  // the lead ends: the status became Converted or Dead, or the record was deleted
   std::string moved_to;  // apply: the member the open lead moved to (reassigned in the CRM)
 };
 

@@ -4,7 +4,7 @@
 -- a record twice.
 --
 -- KEYS[1] sync:<d> (HASH cur = cursor epoch s, cur_s = cursor as the CRM wrote it, uid = the
---         integration user's CRM id, counters applied/echoes/unknown)
+--         integration user's CRM id, counters applied/echoes/unknown/deleted)
 -- KEYS[2] sync:<d>:ties (SET <CRM id>:<fingerprint> already taken at the cursor second)
 -- KEYS[3] sync:<d>:ids  (HASH contact id -> CRM record id)
 -- KEYS[4] sync:<d>:fp   (HASH CRM record id -> fingerprint of what leadgate last wrote)
@@ -13,11 +13,14 @@
 -- ARGV[1] tenant prefix lg:{t}:, ARGV[2] op (link | check | apply), then per op:
 --   link:  contact id, CRM id, ext key, fingerprint, event id ('' none), modified user ('' none)
 --   check/apply: CRM id, date_modified epoch s, date_modified as written, modified user,
---          fingerprint, status, assigned user, ext key, now (epoch s), timeline cap, dest id
+--          fingerprint, status, assigned user, ext key, now (epoch s), timeline cap, dest id,
+--          '1' when the CRM deleted the record
 -- check/apply return {verdict, contact id, event id, closing (0|1), member the lead moved to};
 -- verdict is one of
 -- old (before the cursor), dup (taken at the cursor second), echo (leadgate's own write),
--- unknown (no contact linked), same (nothing leadgate keeps changed), change.
+-- unknown (no contact linked), same (nothing leadgate keeps changed), change, deleted (a linked
+-- record deleted in the CRM: apply unlinks it, so the contact's next push finds or creates a
+-- record again, and writes the delete to the timeline; closing when the lead is still open).
 
 local st, ties, ids, fps, leads, kx = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6]
 local pfx, op = ARGV[1], ARGV[2]
@@ -46,6 +49,7 @@ if op ~= 'check' and op ~= 'apply' then return redis.error_reply('sync_apply: un
 
 local crm, dm, dm_s, muser, fp = ARGV[3], tonumber(ARGV[4]), ARGV[5], ARGV[6], ARGV[7]
 local status, auser, ext, now_s, tlcap, dest = ARGV[8], ARGV[9], ARGV[10], tonumber(ARGV[11]), tonumber(ARGV[12]), ARGV[13]
+local deleted = ARGV[14] == '1'
 
 local cur = tonumber(redis.call('HGET', st, 'cur') or '-1')
 if dm < cur then return {'old', '', '', 0, ''} end
@@ -56,7 +60,9 @@ if dm == cur and redis.call('SISMEMBER', ties, tie) == 1 then return {'dup', '',
 
 local verdict, cid, ev, closing, prev, moved = 'change', '', '', 0, {}, ''
 local uid = redis.call('HGET', st, 'uid')
-if (uid and uid ~= '' and muser == uid) or redis.call('HGET', fps, crm) == fp then
+-- leadgate deletes nothing, so a delete is never an echo; and a deleted record keeps the fields
+-- leadgate last wrote, so its fingerprint would look like one.
+if not deleted and ((uid and uid ~= '' and muser == uid) or redis.call('HGET', fps, crm) == fp) then
   verdict = 'echo'
 else
   local n = redis.call('HGET', kx, ext)
@@ -66,7 +72,13 @@ else
   else
     ev = redis.call('HGET', leads, crm) or ''
     prev = redis.call('HMGET', pfx .. 'c:' .. cid, 'cs', 'cu')
-    if (prev[1] or '') == status and (prev[2] or '') == auser then
+    if deleted then
+      verdict = 'deleted'
+      if ev ~= '' then
+        local ast = redis.call('HGET', pfx .. 'asg:' .. ev, 'st')
+        if ast and ast ~= 'closed' then closing = 1 end
+      end
+    elseif (prev[1] or '') == status and (prev[2] or '') == auser then
       verdict = 'same'
     elseif (status == 'Converted' or status == 'Dead') and (prev[1] or '') ~= status then
       closing = 1
@@ -80,7 +92,21 @@ if op == 'apply' then
     redis.call('DEL', ties)
   end
   redis.call('SADD', ties, tie)
-  if verdict == 'change' then
+  if verdict == 'deleted' then
+    -- The record is gone: its identity key, echo fingerprint and lead link go with it. The
+    -- contact keeps its CRM status only while this record is the one it is linked to.
+    redis.call('HDEL', kx, ext)
+    redis.call('HDEL', fps, crm)
+    redis.call('HDEL', leads, crm)
+    if redis.call('HGET', ids, cid) == crm then
+      redis.call('HDEL', ids, cid)
+      redis.call('HDEL', pfx .. 'c:' .. cid, 'cs', 'cu')
+    end
+    local tk = pfx .. 'tl:' .. cid
+    local e = cjson.encode({k = 'crm', dest = dest, crm_id = crm, deleted = 1, by = muser, at = now_s})
+    if redis.call('LPUSH', tk, e) > tlcap then redis.call('LTRIM', tk, 0, tlcap - 1) end
+    redis.call('HINCRBY', st, 'deleted', 1)
+  elseif verdict == 'change' then
     local ck = pfx .. 'c:' .. cid
     redis.call('HSET', ck, 'cs', status, 'cu', auser)
     -- Reassigned in the CRM to a member of the lead's team (by the member's CRM user id): the

@@ -359,6 +359,71 @@ TEST_F(sugarcrm_test, ConvertedInTheCrmClosesTheLeadAndFreesTheMembersCapacity) 
   EXPECT_EQ(hget(store::keys::assignment(tenant_, "form:c3"), "m"), "m1");
 }
 
+TEST_F(sugarcrm_test, DeletedInTheCrmTheContactIsUnlinkedItsLeadClosedAndTheNextPushCreatesAgain) {
+  fake_sugarcrm crm("api_gateway", "pw-123");
+  auto d = parts(crm);
+  const auto c = contact("form:del", "Hồ Thị Thu", "+84915000001", "thu@example.com");
+  ASSERT_EQ(deliver(d, assign("form:del", c)).kind, webhooks::attempt_kind::delivered);
+  const auto id = record_of(c);
+  ASSERT_FALSE(id.empty());
+  ASSERT_TRUE(crm.edit_as_user(id, {{"status", "In Process"}}));
+  EXPECT_EQ(pull(d).applied, 1u);
+  const auto ck = store::keys::prefix(tenant_) + "c:" + c;
+  ASSERT_EQ(hget(ck, "cs"), "In Process");
+  ASSERT_EQ(integer({"SISMEMBER", store::keys::member_open(tenant_, "hn", "m1"), "form:del"}), 1);
+
+  ASSERT_TRUE(crm.delete_as_user(id));
+  auto s = pull(d);
+  EXPECT_EQ(s.deleted, 1u);
+  EXPECT_EQ(s.closed, 1u);
+  EXPECT_EQ(s.applied, 0u);
+  EXPECT_EQ(s.echoes, 0u);
+  EXPECT_EQ(hget(store::keys::assignment(tenant_, "form:del"), "st"), "closed");
+  EXPECT_EQ(integer({"SISMEMBER", store::keys::member_open(tenant_, "hn", "m1"), "form:del"}), 0);
+  EXPECT_EQ(record_of(c), "");
+  EXPECT_EQ(hget(ck, "cs"), "");
+  std::optional<std::string> found = std::string("unset");
+  run([&]() -> awaitable<void> {
+    auto r = co_await store::async_find_by_key(*redis_, tenant_, store::sync_keys::external_key("crm", id));
+    if (r) found = *r;
+  });
+  EXPECT_EQ(found, std::nullopt) << "the deleted record still names the contact";
+  auto tl = crm_entries(c);
+  ASSERT_EQ(tl.size(), 2u);
+  EXPECT_EQ(tl[0].value("deleted", 0), 1);
+  EXPECT_EQ(tl[0]["crm_id"], id);
+  EXPECT_EQ(tl[0]["by"], fake_sugarcrm::human_user_id);
+  EXPECT_EQ(hget(store::sync_keys::state(tenant_, "crm"), "deleted"), "1");
+  // Pulled once: the delete is not applied again.
+  auto again = pull(d);
+  EXPECT_EQ(again.deleted + again.applied, 0u);
+  EXPECT_EQ(crm_entries(c).size(), 2u);
+
+  // The person comes back: the deleted Lead is not found by phone or email, so a new one is made.
+  ASSERT_EQ(deliver(d, assign("form:del2", c)).kind, webhooks::attempt_kind::delivered);
+  EXPECT_EQ(crm.creates(), 2u);
+  const auto second = record_of(c);
+  EXPECT_FALSE(second.empty());
+  EXPECT_NE(second, id);
+  ASSERT_TRUE(crm.record(second));
+  EXPECT_EQ((*crm.record(second))["phone_mobile"], "+84915000001");
+}
+
+TEST_F(sugarcrm_test, ALeadDeletedBeforeAnyPullIsRecreatedByThePushWhosePutAnswers404) {
+  fake_sugarcrm crm("api_gateway", "pw-123");
+  auto d = parts(crm);
+  const auto c = contact("form:gone", "Lý Văn Hải", "+84915000002");
+  ASSERT_EQ(deliver(d, assign("form:gone", c)).kind, webhooks::attempt_kind::delivered);
+  const auto id = record_of(c);
+  ASSERT_TRUE(crm.delete_as_user(id));
+  const auto r = deliver(d, assign("form:gone2", c));
+  ASSERT_EQ(r.kind, webhooks::attempt_kind::delivered) << r.error << " " << r.reply;
+  EXPECT_EQ(crm.creates(), 2u);
+  EXPECT_EQ(crm.updates(), 0u);
+  EXPECT_NE(record_of(c), id);
+  EXPECT_FALSE(record_of(c).empty());
+}
+
 TEST_F(sugarcrm_test, ReassignedInTheCrmTheOpenLeadMovesToThatMember) {
   fake_sugarcrm crm("api_gateway", "pw-123");
   auto d = parts(crm);

@@ -6,11 +6,14 @@
 //   GET  /rest/v11/Leads          filter[0][<field>][$gte|$equals]=v or filter[0][<field>]=v,
 //                                 order_by=date_modified:ASC|DESC, max_num, offset →
 //                                 {next_offset (-1 at the end), records}
-//   GET|PUT /rest/v11/Leads/{id}, POST /rest/v11/Leads
+//                                 deleted=true → soft-deleted records too, with deleted: true
+//   GET|PUT|DELETE /rest/v11/Leads/{id}, POST /rest/v11/Leads
 // Every call needs OAuth-Token (401 otherwise). Each write sets date_modified (second
 // resolution, from a clock the test may freeze so that writes tie) and modified_user_id (the
-// logged-in user). Tests edit records "as a CRM user", expire tokens, and make the next calls
-// fail with a given status.
+// logged-in user). A delete is soft, as Sugar's mark_deleted is: deleted = true, and
+// date_modified and modified_user_id set as by a write; the record then answers 404 and is
+// left out of lists unless they ask deleted=true. Tests edit and delete records "as a CRM
+// user", expire tokens, and make the next calls fail with a given status.
 #pragma once
 
 #include "support/fake_zalo_oa.hpp"  // parse_pairs, url_decode_component
@@ -67,6 +70,14 @@ class fake_sugarcrm {
     touch(it->second, human_user_id);
     return true;
   }
+  // A delete made in the CRM by a person (soft, see above); false when there is no live record.
+  bool delete_as_user(const std::string& id) {
+    std::lock_guard lock(mu_);
+    auto it = records_.find(id);
+    if (it == records_.end() || it->second.value("deleted", false)) return false;
+    soft_delete(it->second, human_user_id);
+    return true;
+  }
   // A Lead created in the CRM by a person (leadgate never saw it).
   std::string create_as_user(nlohmann::json fields) {
     std::lock_guard lock(mu_);
@@ -121,6 +132,10 @@ class fake_sugarcrm {
   void touch(nlohmann::json& r, const std::string& user) {
     r["date_modified"] = format_time(now_s());
     r["modified_user_id"] = user;
+  }
+  void soft_delete(nlohmann::json& r, const std::string& user) {
+    r["deleted"] = true;
+    touch(r, user);
   }
   std::string create(nlohmann::json fields, const std::string& user) {
     char id[40];
@@ -195,8 +210,13 @@ class fake_sugarcrm {
       return json_reply(200, records_[create(std::move(body), user)]);
     }
     auto it = records_.find(id);
-    if (it == records_.end()) return error_reply(404, "not_found", "Could not find record: " + id);
+    if (it == records_.end() || it->second.value("deleted", false))
+      return error_reply(404, "not_found", "Could not find record: " + id);
     if (req.method == http::verb::get) return json_reply(200, it->second);
+    if (req.method == http::verb::delete_) {
+      soft_delete(it->second, user);
+      return json_reply(200, {{"id", id}});
+    }
     if (req.method == http::verb::put) {
       auto body = nlohmann::json::parse(req.body, nullptr, false);
       if (!body.is_object()) return error_reply(422, "invalid_parameter", "body is not a JSON object");
@@ -239,9 +259,10 @@ class fake_sugarcrm {
     ++list_calls_;
     for (const auto& [k, v] : q)
       if (k.find("[date_modified][$gte]") != std::string::npos) ++pulls_;
+    const bool with_deleted = q.contains("deleted") && (q.at("deleted") == "true" || q.at("deleted") == "1");
     std::vector<const nlohmann::json*> hits;
     for (const auto& [id, r] : records_)
-      if (matches(r, q)) hits.push_back(&r);
+      if ((with_deleted || !r.value("deleted", false)) && matches(r, q)) hits.push_back(&r);
     const auto order = q.contains("order_by") ? q.at("order_by") : std::string("date_modified:DESC");
     const bool asc = order == "date_modified:ASC";
     std::stable_sort(hits.begin(), hits.end(), [&](const nlohmann::json* a, const nlohmann::json* b) {

@@ -15,6 +15,19 @@ std::string string_member(const nlohmann::json& j, std::string_view key) {
   return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 
+bool deleted_flag(const nlohmann::json& record) {
+  if (!record.is_object()) return false;
+  const auto it = record.find("deleted");
+  if (it == record.end()) return false;
+  if (it->is_boolean()) return it->get<bool>();
+  if (it->is_number_integer()) return it->get<long long>() == 1;
+  if (it->is_string()) {
+    const auto& v = it->get_ref<const std::string&>();
+    return v == "1" || v == "true";
+  }
+  return false;
+}
+
 std::pair<std::string, std::string> split_name(std::string_view full, bool given_first) {
   if (!given_first) {
     auto parts = core::split_vietnamese_name(full);

@@ -36,4 +36,8 @@ std::optional<std::int64_t> parse_date_modified(std::string_view s);
 // A string member of a JSON object, "" when absent or not a string (CRM replies are untrusted).
 std::string string_member(const nlohmann::json& j, std::string_view key);
 
+// Whether a pulled record says it was deleted: `deleted` is a bool field, which REST answers as
+// true/false; 1 and "1"/"true" are taken too (older and customized instances). Absent: false.
+bool deleted_flag(const nlohmann::json& record);
+
 }  // namespace lg::webhooks::sugarcrm

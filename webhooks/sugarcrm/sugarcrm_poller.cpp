@@ -41,7 +41,7 @@ awaitable<std::expected<pull_stats, core::error>> poller::async_run_once() {
     std::string path = o.module + "?filter%5B0%5D%5Bdate_modified%5D%5B%24gte%5D=" + percent_encode(from) +
                        "&order_by=date_modified%3AASC&max_num=" + std::to_string(o.page_size) +
                        "&fields=id%2Cdate_modified%2Cmodified_user_id%2Cstatus%2Cassigned_user_id%2Cfirst_name%2C"
-                       "last_name%2Cphone_mobile&offset=" + std::to_string(offset);
+                       "last_name%2Cphone_mobile%2Cdeleted&deleted=true&offset=" + std::to_string(offset);
     auto reply = co_await session_->async_call(http::verb::get, std::move(path), std::string());
     if (!reply) co_return std::unexpected(reply.error());
     if (reply->status / 100 != 2)
@@ -70,19 +70,22 @@ awaitable<std::expected<pull_stats, core::error>> poller::async_run_once() {
       rec.fingerprint = fingerprint(o, r);
       rec.status = string_member(r, o.crm_field("status"));
       rec.assigned_user = string_member(r, o.crm_field("assigned_user"));
+      rec.deleted = deleted_flag(r);
       const auto now_ms =
           std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
               .count();
       auto check = co_await store::async_sync_pulled(*redis_, o.tenant, o.destination, rec, false, now_ms / 1000,
                                                       o.timeline_cap);
       if (!check) co_return std::unexpected(check.error());
-      if (check->verdict == "change" && check->closing && !check->event_id.empty()) {
+      if ((check->verdict == "change" || check->verdict == "deleted") && check->closing && !check->event_id.empty()) {
         store::assign_options ao;
         ao.tenant = o.tenant;
         ao.timeline_cap = o.timeline_cap;
         const auto now = clock_ ? clock_(now_ms) : store::clock_point{now_ms, 0, 1};
         auto released =
-            co_await store::async_release(*redis_, ao, check->event_id, "crm:" + rec.status, now, std::string());
+            co_await store::async_release(*redis_, ao, check->event_id,
+                                          check->verdict == "deleted" ? std::string("crm:deleted") : "crm:" + rec.status,
+                                          now, std::string());
         if (!released && released.error().code != core::errc::not_found) co_return std::unexpected(released.error());
         ++stats.closed;
       }
@@ -92,6 +95,7 @@ awaitable<std::expected<pull_stats, core::error>> poller::async_run_once() {
       const auto& v = applied->verdict;
       if (!applied->moved_to.empty()) ++stats.moved;
       if (v == "change") ++stats.applied;
+      else if (v == "deleted") ++stats.deleted;
       else if (v == "echo") ++stats.echoes;
       else ++stats.skipped;
       if (v != "old" && v != "dup" && modified != from) moved_to = modified;

@@ -34,7 +34,8 @@ struct pull_stats {
   std::size_t applied = 0;
   std::size_t echoes = 0;
   std::size_t skipped = 0;  // old, dup, same, unknown
-  std::size_t closed = 0;   // leads closed because the CRM said Converted or Dead
+  std::size_t closed = 0;   // leads closed because the CRM said Converted or Dead, or deleted the record
+  std::size_t deleted = 0;  // records deleted in the CRM: unlinked from their contacts
   std::size_t moved = 0;    // open leads moved to the member the CRM assigned them to
 };
 

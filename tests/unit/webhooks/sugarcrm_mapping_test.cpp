@@ -70,6 +70,19 @@ TEST(SugarcrmMapping, FingerprintFollowsTheSharedFieldsOnly) {
   EXPECT_EQ(fingerprint(o, json("not an object")), fingerprint(o, json::object()));
 }
 
+TEST(SugarcrmMapping, DeletedFlagInTheShapesAPullMayCarry) {
+  EXPECT_TRUE(deleted_flag(json{{"id", "a"}, {"deleted", true}}));
+  EXPECT_TRUE(deleted_flag(json{{"deleted", 1}}));
+  EXPECT_TRUE(deleted_flag(json{{"deleted", "1"}}));
+  EXPECT_TRUE(deleted_flag(json{{"deleted", "true"}}));
+  EXPECT_FALSE(deleted_flag(json{{"deleted", false}}));
+  EXPECT_FALSE(deleted_flag(json{{"deleted", 0}}));
+  EXPECT_FALSE(deleted_flag(json{{"deleted", "0"}}));
+  EXPECT_FALSE(deleted_flag(json{{"deleted", nullptr}}));
+  EXPECT_FALSE(deleted_flag(json{{"id", "a"}}));
+  EXPECT_FALSE(deleted_flag(json::array({true})));
+}
+
 TEST(SugarcrmOptions, ReadsOverridesAndRejectsUnknownOnes) {
   options base;
   base.password = "pw";
