@@ -82,10 +82,9 @@ awaitable<std::expected<pull_stats, core::error>> poller::async_run_once() {
         ao.tenant = o.tenant;
         ao.timeline_cap = o.timeline_cap;
         const auto now = clock_ ? clock_(now_ms) : store::clock_point{now_ms, 0, 1};
-        auto released =
-            co_await store::async_release(*redis_, ao, check->event_id,
-                                          check->verdict == "deleted" ? std::string("crm:deleted") : "crm:" + rec.status,
-                                          now, std::string());
+        // A named local, not a temporary in the co_await's arguments (GCC 12 frees those twice).
+        const std::string reason = check->verdict == "deleted" ? std::string("crm:deleted") : "crm:" + rec.status;
+        auto released = co_await store::async_release(*redis_, ao, check->event_id, reason, now, std::string());
         if (!released && released.error().code != core::errc::not_found) co_return std::unexpected(released.error());
         ++stats.closed;
       }
