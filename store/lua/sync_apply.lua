@@ -54,8 +54,9 @@ local deleted = ARGV[14] == '1'
 local cur = tonumber(redis.call('HGET', st, 'cur') or '-1')
 if dm < cur then return {'old', '', '', 0, ''} end
 -- A tie is a record id at one content: the same record changed again within the cursor second
--- is a new version, not a duplicate.
+-- is a new version, not a duplicate. So is its delete, which leaves the content as it was.
 local tie = crm .. ':' .. fp
+if deleted then tie = tie .. ':deleted' end
 if dm == cur and redis.call('SISMEMBER', ties, tie) == 1 then return {'dup', '', '', 0, ''} end
 
 local verdict, cid, ev, closing, prev, moved = 'change', '', '', 0, {}, ''
