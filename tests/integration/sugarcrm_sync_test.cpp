@@ -128,6 +128,16 @@ class sugarcrm_test : public delivery_test {
     return out;
   }
 
+  // A contact (made as contact() makes it) whose lead `event_id` was given to team hn and
+  // written to the CRM; record_of() gives its CRM record.
+  std::string synced(sg::destination_parts& d, const std::string& event_id, const std::string& name,
+                     const std::string& phone, const std::string& email = {}) {
+    const auto c = contact(event_id, name, phone, email);
+    const auto r = deliver(d, assign(event_id, c));
+    EXPECT_EQ(r.kind, webhooks::attempt_kind::delivered) << r.error << " " << r.reply;
+    return c;
+  }
+
   sg::destination_parts parts(const fake_sugarcrm& crm) {
     return sg::make_destination(ioc_.get_executor(), redis_, crm_options(crm), nullptr, nullptr);
   }
@@ -252,8 +262,7 @@ TEST_F(sugarcrm_test, WithoutAStoredIdTheLeadIsFoundByPhoneNotCreatedTwice) {
 TEST_F(sugarcrm_test, StatusChangedInTheCrmComesBackAndLeadgatesOwnWritesDoNotEcho) {
   fake_sugarcrm crm("api_gateway", "pw-123");
   auto d = parts(crm);
-  const auto c = contact("form:4", "Lê Minh Anh", "+84912000004");
-  ASSERT_EQ(deliver(d, assign("form:4", c)).kind, webhooks::attempt_kind::delivered);
+  const auto c = synced(d, "form:4", "Lê Minh Anh", "+84912000004");
   const auto id = record_of(c);
 
   // Only leadgate's own write so far: an echo, nothing applied.
@@ -362,8 +371,7 @@ TEST_F(sugarcrm_test, ConvertedInTheCrmClosesTheLeadAndFreesTheMembersCapacity) 
 TEST_F(sugarcrm_test, DeletedInTheCrmTheContactIsUnlinkedItsLeadClosedAndTheNextPushCreatesAgain) {
   fake_sugarcrm crm("api_gateway", "pw-123");
   auto d = parts(crm);
-  const auto c = contact("form:del", "Hồ Thị Thu", "+84915000001", "thu@example.com");
-  ASSERT_EQ(deliver(d, assign("form:del", c)).kind, webhooks::attempt_kind::delivered);
+  const auto c = synced(d, "form:del", "Hồ Thị Thu", "+84915000001", "thu@example.com");
   const auto id = record_of(c);
   ASSERT_FALSE(id.empty());
   // The edit and the delete fall in one second: the delete leaves the record's content as it
@@ -416,8 +424,7 @@ TEST_F(sugarcrm_test, DeletedInTheCrmTheContactIsUnlinkedItsLeadClosedAndTheNext
 TEST_F(sugarcrm_test, ALeadDeletedBeforeAnyPullIsRecreatedByThePushWhosePutAnswers404) {
   fake_sugarcrm crm("api_gateway", "pw-123");
   auto d = parts(crm);
-  const auto c = contact("form:gone", "Lý Văn Hải", "+84915000002");
-  ASSERT_EQ(deliver(d, assign("form:gone", c)).kind, webhooks::attempt_kind::delivered);
+  const auto c = synced(d, "form:gone", "Lý Văn Hải", "+84915000002");
   const auto id = record_of(c);
   ASSERT_TRUE(crm.delete_as_user(id));
   const auto r = deliver(d, assign("form:gone2", c));
@@ -431,8 +438,7 @@ TEST_F(sugarcrm_test, ALeadDeletedBeforeAnyPullIsRecreatedByThePushWhosePutAnswe
 TEST_F(sugarcrm_test, ReassignedInTheCrmTheOpenLeadMovesToThatMember) {
   fake_sugarcrm crm("api_gateway", "pw-123");
   auto d = parts(crm);
-  const auto c = contact("form:r", "Đặng Thị Yến", "+84918000001");
-  ASSERT_EQ(deliver(d, assign("form:r", c)).kind, webhooks::attempt_kind::delivered);
+  const auto c = synced(d, "form:r", "Đặng Thị Yến", "+84918000001");
   const auto m1 = store::keys::member_open(tenant_, "hn", "m1");
   const auto m2 = store::keys::member_open(tenant_, "hn", "m2");
   ASSERT_EQ(integer({"SISMEMBER", m1, "form:r"}), 1);
@@ -456,8 +462,7 @@ TEST_F(sugarcrm_test, ReassignedInTheCrmTheOpenLeadMovesToThatMember) {
 TEST_F(sugarcrm_test, AnExpiredTokenCostsExactlyOneNewLogin) {
   fake_sugarcrm crm("api_gateway", "pw-123");
   auto d = parts(crm);
-  const auto c = contact("form:e", "Hoàng Văn Long", "+84915000001");
-  ASSERT_EQ(deliver(d, assign("form:e", c)).kind, webhooks::attempt_kind::delivered);
+  const auto c = synced(d, "form:e", "Hoàng Văn Long", "+84915000001");
   EXPECT_EQ(crm.password_logins(), 1u);
   crm.expire_tokens();
   auto r = deliver(d, assign("form:e2", c));
