@@ -20,6 +20,18 @@ const prometheus::Histogram::BucketBoundaries& latency_buckets() {
   return b;
 }
 
+// The families all register alike: a name, a help text, this object's registry.
+prometheus::Family<prometheus::Counter>& counter_family(prometheus::Registry& r, const char* name, const char* help) {
+  return prometheus::BuildCounter().Name(name).Help(help).Register(r);
+}
+prometheus::Family<prometheus::Gauge>& gauge_family(prometheus::Registry& r, const char* name, const char* help) {
+  return prometheus::BuildGauge().Name(name).Help(help).Register(r);
+}
+prometheus::Family<prometheus::Histogram>& histogram_family(prometheus::Registry& r, const char* name,
+                                                            const char* help) {
+  return prometheus::BuildHistogram().Name(name).Help(help).Register(r);
+}
+
 // Per-thread caches keyed by the owning metrics object's id (unique for the process, so a
 // new object at a recycled address never sees stale series), the family and the labels.
 struct series_key {
@@ -49,119 +61,63 @@ std::atomic<std::uint64_t> next_id{1};
 metrics::metrics()
     : id_(next_id.fetch_add(1)),
       registry_(std::make_shared<prometheus::Registry>()),
-      requests_(prometheus::BuildCounter()
-                    .Name("leadgate_http_requests_total")
-                    .Help("HTTP requests answered, by route pattern and status")
-                    .Register(*registry_)),
-      durations_(prometheus::BuildHistogram()
-                     .Name("leadgate_http_request_duration_seconds")
-                     .Help("Time from a complete request to its answer, by route pattern")
-                     .Register(*registry_)),
-      accepted_(prometheus::BuildCounter()
-                    .Name("leadgate_leads_accepted_total")
-                    .Help("Leads durably accepted, by source")
-                    .Register(*registry_)),
-      duplicates_(prometheus::BuildCounter()
-                      .Name("leadgate_leads_duplicate_total")
-                      .Help("Repeated submissions answered with the first lead id, by source")
-                      .Register(*registry_)),
-      honeypots_(prometheus::BuildCounter()
-                     .Name("leadgate_honeypot_total")
-                     .Help("Form posts that filled the honeypot field, by source")
-                     .Register(*registry_)),
-      signature_failures_(prometheus::BuildCounter()
-                              .Name("leadgate_signature_failures_total")
-                              .Help("Webhook deliveries refused for a missing or wrong signature, by source")
-                              .Register(*registry_)),
-      hook_ignored_(prometheus::BuildCounter()
-                        .Name("leadgate_hook_ignored_total")
-                        .Help("Authentic webhook items with nothing to record (receipts, echoes), by source")
-                        .Register(*registry_)),
-      quarantined_(prometheus::BuildCounter()
-                       .Name("leadgate_quarantined_total")
-                       .Help("Authentic webhook payloads that did not parse, kept in the quarantine stream, by source")
-                       .Register(*registry_)),
-      redis_errors_(prometheus::BuildCounter()
-                        .Name("leadgate_redis_errors_total")
-                        .Help("Redis error replies and timeouts")
-                        .Register(*registry_)
-                        .Add({})),
-      redis_connected_(prometheus::BuildGauge()
-                           .Name("leadgate_redis_connected")
-                           .Help("1 when the thread's Redis connection is up")
-                           .Register(*registry_)),
-      deliveries_(prometheus::BuildCounter()
-                      .Name("leadgate_deliveries_total")
-                      .Help("Delivery attempts by destination and outcome (delivered, retried, dead)")
-                      .Register(*registry_)),
-      delivery_attempts_(prometheus::BuildCounter()
-                             .Name("leadgate_delivery_attempts_total")
-                             .Help("Delivery attempts made by this process, by destination")
-                             .Register(*registry_)),
-      breaker_state_(prometheus::BuildGauge()
-                         .Name("leadgate_delivery_breaker_state")
-                         .Help("Circuit breaker of a destination: 0 closed, 1 half-open, 2 open")
-                         .Register(*registry_)),
-      lease_held_(prometheus::BuildGauge()
-                      .Name("leadgate_delivery_lease_held")
-                      .Help("1 when this process holds the destination's lease (delivers it)")
-                      .Register(*registry_)),
-      backlog_(prometheus::BuildGauge()
-                   .Name("leadgate_delivery_backlog")
-                   .Help("Entries waiting for a destination: its stream plus those parked for a retry")
-                   .Register(*registry_)),
-      lag_(prometheus::BuildGauge()
-               .Name("leadgate_delivery_lag_seconds")
-               .Help("Age of the oldest entry waiting for a destination")
-               .Register(*registry_)),
-      dead_letters_(prometheus::BuildGauge()
-                        .Name("leadgate_dead_letters")
-                        .Help("Dead letters kept for a destination (replayable)")
-                        .Register(*registry_)),
-      outbox_length_(prometheus::BuildGauge()
-                         .Name("leadgate_outbox_length")
-                         .Help("Outbox entries not yet copied to destinations (new changes are refused at the limit)")
-                         .Register(*registry_)
-                         .Add({})),
-      fanout_entries_(prometheus::BuildCounter()
-                          .Name("leadgate_outbox_fanout_entries_total")
-                          .Help("Outbox entries copied to the destinations that want them")
-                          .Register(*registry_)
-                          .Add({})),
-      assignments_(prometheus::BuildCounter()
-                       .Name("leadgate_assignments_total")
-                       .Help("Leads this process routed, by team, strategy and outcome (assigned, backlog, waiting)")
-                       .Register(*registry_)),
-      sla_reassignments_(prometheus::BuildCounter()
-                             .Name("leadgate_sla_reassignments_total")
-                             .Help("Leads re-assigned or escalated by this process's SLA sweep")
-                             .Register(*registry_)
-                             .Add({})),
-      team_waiting_(prometheus::BuildGauge()
-                        .Name("leadgate_team_waiting")
-                        .Help("Leads waiting in a team's backlog (no member free) or claim queue, from Redis")
-                        .Register(*registry_)),
+      requests_(counter_family(*registry_, "leadgate_http_requests_total",
+                               "HTTP requests answered, by route pattern and status")),
+      durations_(histogram_family(*registry_, "leadgate_http_request_duration_seconds",
+                                  "Time from a complete request to its answer, by route pattern")),
+      accepted_(counter_family(*registry_, "leadgate_leads_accepted_total",
+                               "Leads durably accepted, by source")),
+      duplicates_(counter_family(*registry_, "leadgate_leads_duplicate_total",
+                                 "Repeated submissions answered with the first lead id, by source")),
+      honeypots_(counter_family(*registry_, "leadgate_honeypot_total",
+                                "Form posts that filled the honeypot field, by source")),
+      signature_failures_(counter_family(*registry_, "leadgate_signature_failures_total",
+                                         "Webhook deliveries refused for a missing or wrong signature, by source")),
+      hook_ignored_(counter_family(*registry_, "leadgate_hook_ignored_total",
+                                   "Authentic webhook items with nothing to record (receipts, echoes), by source")),
+      quarantined_(counter_family(*registry_, "leadgate_quarantined_total",
+                                  "Authentic webhook payloads that did not parse, kept in the quarantine stream, by source")),
+      redis_errors_(counter_family(*registry_, "leadgate_redis_errors_total",
+                                   "Redis error replies and timeouts").Add({})),
+      redis_connected_(gauge_family(*registry_, "leadgate_redis_connected",
+                                    "1 when the thread's Redis connection is up")),
+      deliveries_(counter_family(*registry_, "leadgate_deliveries_total",
+                                 "Delivery attempts by destination and outcome (delivered, retried, dead)")),
+      delivery_attempts_(counter_family(*registry_, "leadgate_delivery_attempts_total",
+                                        "Delivery attempts made by this process, by destination")),
+      breaker_state_(gauge_family(*registry_, "leadgate_delivery_breaker_state",
+                                  "Circuit breaker of a destination: 0 closed, 1 half-open, 2 open")),
+      lease_held_(gauge_family(*registry_, "leadgate_delivery_lease_held",
+                               "1 when this process holds the destination's lease (delivers it)")),
+      backlog_(gauge_family(*registry_, "leadgate_delivery_backlog",
+                            "Entries waiting for a destination: its stream plus those parked for a retry")),
+      lag_(gauge_family(*registry_, "leadgate_delivery_lag_seconds",
+                        "Age of the oldest entry waiting for a destination")),
+      dead_letters_(gauge_family(*registry_, "leadgate_dead_letters",
+                                 "Dead letters kept for a destination (replayable)")),
+      outbox_length_(gauge_family(*registry_, "leadgate_outbox_length",
+                                  "Outbox entries not yet copied to destinations (new changes are refused at the limit)")
+                     .Add({})),
+      fanout_entries_(counter_family(*registry_, "leadgate_outbox_fanout_entries_total",
+                                     "Outbox entries copied to the destinations that want them").Add({})),
+      assignments_(counter_family(*registry_, "leadgate_assignments_total",
+                                  "Leads this process routed, by team, strategy and outcome (assigned, backlog, waiting)")),
+      sla_reassignments_(counter_family(*registry_, "leadgate_sla_reassignments_total",
+                                        "Leads re-assigned or escalated by this process's SLA sweep").Add({})),
+      team_waiting_(gauge_family(*registry_, "leadgate_team_waiting",
+                                 "Leads waiting in a team's backlog (no member free) or claim queue, from Redis")),
       assign_watch_(std::make_unique<assign_watch>()),
-      events_processed_(prometheus::BuildCounter()
-                            .Name("leadgate_events_processed_total")
-                            .Help("Inbound events this process's workers handled, by outcome (resolved, duplicate, "
-                                  "quarantined, retry)")
-                            .Register(*registry_)),
-      events_claimed_(prometheus::BuildCounter()
-                          .Name("leadgate_events_claimed_total")
-                          .Help("Inbound events this process took over from a worker that stopped mid-way")
-                          .Register(*registry_)
-                          .Add({})),
-      processing_lag_(prometheus::BuildGauge()
-                          .Name("leadgate_processing_lag")
-                          .Help("Inbound events no worker has read yet, from Redis")
-                          .Register(*registry_)
-                          .Add({})),
-      processing_pending_(prometheus::BuildGauge()
-                              .Name("leadgate_processing_pending")
-                              .Help("Inbound events read by a worker and not yet acknowledged, from Redis")
-                              .Register(*registry_)
-                              .Add({})) {}
+      events_processed_(counter_family(*registry_, "leadgate_events_processed_total",
+                                       "Inbound events this process's workers handled, by outcome (resolved, "
+                                       "duplicate, quarantined, retry)")),
+      events_claimed_(counter_family(*registry_, "leadgate_events_claimed_total",
+                                     "Inbound events this process took over from a worker that stopped mid-way")
+                      .Add({})),
+      processing_lag_(gauge_family(*registry_, "leadgate_processing_lag",
+                                   "Inbound events no worker has read yet, from Redis").Add({})),
+      processing_pending_(gauge_family(*registry_, "leadgate_processing_pending",
+                                       "Inbound events read by a worker and not yet acknowledged, from Redis")
+                          .Add({})) {}
 
 void metrics::set_processing_source(std::function<processing_totals()> source) {
   std::lock_guard lock(totals_mu_);
