@@ -72,17 +72,19 @@ else
     verdict, cid = 'unknown', ''
   else
     ev = redis.call('HGET', leads, crm) or ''
-    prev = redis.call('HMGET', pfx .. 'c:' .. cid, 'cs', 'cu')
     if deleted then
       verdict = 'deleted'
       if ev ~= '' then
         local ast = redis.call('HGET', pfx .. 'asg:' .. ev, 'st')
         if ast and ast ~= 'closed' then closing = 1 end
       end
-    elseif (prev[1] or '') == status and (prev[2] or '') == auser then
-      verdict = 'same'
-    elseif (status == 'Converted' or status == 'Dead') and (prev[1] or '') ~= status then
-      closing = 1
+    else
+      prev = redis.call('HMGET', pfx .. 'c:' .. cid, 'cs', 'cu')
+      if (prev[1] or '') == status and (prev[2] or '') == auser then
+        verdict = 'same'
+      elseif (status == 'Converted' or status == 'Dead') and (prev[1] or '') ~= status then
+        closing = 1
+      end
     end
   end
 end

@@ -7,7 +7,7 @@
 //                                 order_by=date_modified:ASC|DESC, max_num, offset →
 //                                 {next_offset (-1 at the end), records}
 //                                 deleted=true → soft-deleted records too, with deleted: true
-//   GET|PUT|DELETE /rest/v11/Leads/{id}, POST /rest/v11/Leads
+//   GET|PUT /rest/v11/Leads/{id}, POST /rest/v11/Leads
 // Every call needs OAuth-Token (401 otherwise). Each write sets date_modified (second
 // resolution, from a clock the test may freeze so that writes tie) and modified_user_id (the
 // logged-in user). A delete is soft, as Sugar's mark_deleted is: deleted = true, and
@@ -75,7 +75,8 @@ class fake_sugarcrm {
     std::lock_guard lock(mu_);
     auto it = records_.find(id);
     if (it == records_.end() || it->second.value("deleted", false)) return false;
-    soft_delete(it->second, human_user_id);
+    it->second["deleted"] = true;
+    touch(it->second, human_user_id);
     return true;
   }
   // A Lead created in the CRM by a person (leadgate never saw it).
@@ -132,10 +133,6 @@ class fake_sugarcrm {
   void touch(nlohmann::json& r, const std::string& user) {
     r["date_modified"] = format_time(now_s());
     r["modified_user_id"] = user;
-  }
-  void soft_delete(nlohmann::json& r, const std::string& user) {
-    r["deleted"] = true;
-    touch(r, user);
   }
   std::string create(nlohmann::json fields, const std::string& user) {
     char id[40];
@@ -213,10 +210,6 @@ class fake_sugarcrm {
     if (it == records_.end() || it->second.value("deleted", false))
       return error_reply(404, "not_found", "Could not find record: " + id);
     if (req.method == http::verb::get) return json_reply(200, it->second);
-    if (req.method == http::verb::delete_) {
-      soft_delete(it->second, user);
-      return json_reply(200, {{"id", id}});
-    }
     if (req.method == http::verb::put) {
       auto body = nlohmann::json::parse(req.body, nullptr, false);
       if (!body.is_object()) return error_reply(422, "invalid_parameter", "body is not a JSON object");
