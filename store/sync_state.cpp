@@ -18,6 +18,7 @@ std::string ties(std::string_view tenant, std::string_view dest) { return state(
 std::string record_ids(std::string_view tenant, std::string_view dest) { return state(tenant, dest) + ":ids"; }
 std::string fingerprints(std::string_view tenant, std::string_view dest) { return state(tenant, dest) + ":fp"; }
 std::string leads(std::string_view tenant, std::string_view dest) { return state(tenant, dest) + ":lead"; }
+std::string owned(std::string_view tenant, std::string_view dest) { return state(tenant, dest) + ":own"; }
 std::string external_key(std::string_view dest, std::string_view record_id) {
   return "ext:" + std::string(dest) + ":" + std::string(record_id);
 }
@@ -29,7 +30,8 @@ namespace {
 std::vector<std::string> script_keys(const std::string& tenant, const std::string& dest, const std::string& ext) {
   return {sync_keys::state(tenant, dest),        sync_keys::ties(tenant, dest),
           sync_keys::record_ids(tenant, dest),   sync_keys::fingerprints(tenant, dest),
-          sync_keys::leads(tenant, dest),        identity_index_key(tenant, ext)};
+          sync_keys::leads(tenant, dest),        identity_index_key(tenant, ext),
+          sync_keys::owned(tenant, dest)};
 }
 
 std::unexpected<core::error> refused(const std::string& what) {
@@ -45,23 +47,31 @@ awaitable<std::expected<void, core::error>> async_sync_link(redis_client& redis,
   auto keys = script_keys(tenant, dest, ext);
   std::vector<std::string> args{keys::prefix(tenant), "link", std::move(link.contact_id), std::move(link.record_id),
                                 ext, std::move(link.fingerprint), std::move(link.event_id),
-                                std::move(link.modified_user)};
+                                std::move(link.modified_user), std::move(link.owned)};
   auto r = co_await script.async_run(redis, std::move(keys), std::move(args));
   if (!r) co_return std::unexpected(r.error());
   if (r->is_error()) co_return refused("the sync link: " + r->str);
   co_return std::expected<void, core::error>{};
 }
 
-awaitable<std::expected<std::optional<std::string>, core::error>> async_sync_record_id(redis_client& redis,
-                                                                                        std::string tenant,
-                                                                                        std::string dest,
-                                                                                        std::string contact_id) {
-  std::vector<std::string> cmd{"HGET", sync_keys::record_ids(tenant, dest), std::move(contact_id)};
-  auto r = co_await redis.async_exec(std::move(cmd));
-  if (!r) co_return std::unexpected(r.error());
-  if (r->is_error()) co_return refused("the sync id read");
-  if (r->is_nil() || r->str.empty()) co_return std::optional<std::string>{};
-  co_return std::optional<std::string>(r->str);
+awaitable<std::expected<std::optional<sync_record>, core::error>> async_sync_record(redis_client& redis,
+                                                                                     std::string tenant,
+                                                                                     std::string dest,
+                                                                                     std::string contact_id) {
+  // (Commands are named locals: GCC 12 mishandles a braced list inside co_await.)
+  std::vector<std::string> id_cmd{"HGET", sync_keys::record_ids(tenant, dest), std::move(contact_id)};
+  auto id = co_await redis.async_exec(std::move(id_cmd));
+  if (!id) co_return std::unexpected(id.error());
+  if (id->is_error()) co_return refused("the sync id read");
+  if (id->is_nil() || id->str.empty()) co_return std::optional<sync_record>{};
+  sync_record rec;
+  rec.id = id->str;
+  std::vector<std::string> owned_cmd{"HGET", sync_keys::owned(tenant, dest), rec.id};
+  auto owned = co_await redis.async_exec(std::move(owned_cmd));
+  if (!owned) co_return std::unexpected(owned.error());
+  if (owned->is_error()) co_return refused("the sync ownership read");
+  if (!owned->is_nil() && !owned->str.empty()) rec.owned = owned->str;
+  co_return std::optional<sync_record>(std::move(rec));
 }
 
 awaitable<std::expected<sync_verdict, core::error>> async_sync_pulled(redis_client& redis, std::string tenant,

@@ -23,6 +23,7 @@ std::string ties(std::string_view tenant, std::string_view dest);          // lg
 std::string record_ids(std::string_view tenant, std::string_view dest);    // lg:{t}:sync:<d>:ids
 std::string fingerprints(std::string_view tenant, std::string_view dest);  // lg:{t}:sync:<d>:fp
 std::string leads(std::string_view tenant, std::string_view dest);         // lg:{t}:sync:<d>:lead
+std::string owned(std::string_view tenant, std::string_view dest);         // lg:{t}:sync:<d>:own
 // The identity key of a CRM record: ext:<d>:<record id>.
 std::string external_key(std::string_view dest, std::string_view record_id);
 }  // namespace sync_keys
@@ -34,6 +35,14 @@ struct sync_link {
   std::string fingerprint;    // of the record as the CRM answered the write
   std::string event_id;       // the lead (assignment record) the write was about; may be empty
   std::string modified_user;  // the CRM's modified_user_id of the write: the integration user
+  std::string owned;          // JSON object: CRM-owned field → what leadgate last wrote there
+};
+
+// A contact's record at a destination: its id and what leadgate last wrote to its CRM-owned
+// fields (a JSON object, "{}" when nothing).
+struct sync_record {
+  std::string id;
+  std::string owned = "{}";
 };
 
 // One record as pulled from the CRM.
@@ -64,11 +73,11 @@ struct sync_cursor {
 awaitable<std::expected<void, core::error>> async_sync_link(redis_client& redis, std::string tenant,
                                                             std::string dest, sync_link link);
 
-// The CRM record id of a contact at `dest`, nullopt when leadgate never wrote it.
-awaitable<std::expected<std::optional<std::string>, core::error>> async_sync_record_id(redis_client& redis,
-                                                                                        std::string tenant,
-                                                                                        std::string dest,
-                                                                                        std::string contact_id);
+// The CRM record of a contact at `dest`, nullopt when leadgate never wrote it.
+awaitable<std::expected<std::optional<sync_record>, core::error>> async_sync_record(redis_client& redis,
+                                                                                     std::string tenant,
+                                                                                     std::string dest,
+                                                                                     std::string contact_id);
 
 // apply=false only reads (what apply would do); apply=true writes the record's effect and moves
 // the cursor in the same call.

@@ -10,8 +10,10 @@
 -- KEYS[4] sync:<d>:fp   (HASH CRM record id -> fingerprint of what leadgate last wrote)
 -- KEYS[5] sync:<d>:lead (HASH CRM record id -> event id of the lead last pushed)
 -- KEYS[6] kx:<bucket> holding the identity key ext:<d>:<CRM id> -> contact number
+-- KEYS[7] sync:<d>:own  (HASH CRM record id -> JSON: CRM-owned field -> what leadgate last wrote)
 -- ARGV[1] tenant prefix lg:{t}:, ARGV[2] op (link | check | apply), then per op:
---   link:  contact id, CRM id, ext key, fingerprint, event id ('' none), modified user ('' none)
+--   link:  contact id, CRM id, ext key, fingerprint, event id ('' none), modified user ('' none),
+--          owned fields last written (JSON object; '' leaves them as they are)
 --   check/apply: CRM id, date_modified epoch s, date_modified as written, modified user,
 --          fingerprint, status, assigned user, ext key, now (epoch s), timeline cap, dest id,
 --          '1' when the CRM deleted the record
@@ -22,7 +24,7 @@
 -- record deleted in the CRM: apply unlinks it, so the contact's next push finds or creates a
 -- record again, and writes the delete to the timeline; closing when the lead is still open).
 
-local st, ties, ids, fps, leads, kx = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6]
+local st, ties, ids, fps, leads, kx, own = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7]
 local pfx, op = ARGV[1], ARGV[2]
 
 local function live(id)
@@ -36,9 +38,10 @@ local function live(id)
 end
 
 if op == 'link' then
-  local cid, crm, ext, fp, ev, uid = ARGV[3], ARGV[4], ARGV[5], ARGV[6], ARGV[7], ARGV[8]
+  local cid, crm, ext, fp, ev, uid, owned = ARGV[3], ARGV[4], ARGV[5], ARGV[6], ARGV[7], ARGV[8], ARGV[9]
   redis.call('HSET', ids, cid, crm)
   redis.call('HSET', fps, crm, fp)
+  if owned ~= '' then redis.call('HSET', own, crm, owned) end
   if ev ~= '' then redis.call('HSET', leads, crm, ev) end
   if string.sub(cid, 1, 2) == 'c_' then redis.call('HSET', kx, ext, string.sub(cid, 3)) end
   if uid ~= '' then redis.call('HSET', st, 'uid', uid) end
@@ -101,6 +104,7 @@ if op == 'apply' then
     redis.call('HDEL', kx, ext)
     redis.call('HDEL', fps, crm)
     redis.call('HDEL', leads, crm)
+    redis.call('HDEL', own, crm)
     if redis.call('HGET', ids, cid) == crm then
       redis.call('HDEL', ids, cid)
       redis.call('HDEL', pfx .. 'c:' .. cid, 'cs', 'cu')

@@ -63,10 +63,20 @@ std::string first_value(const nlohmann::json& contact, std::string_view list) {
   return string_member((*it)[0], "value");
 }
 
+bool empty_value(const nlohmann::json& v) {
+  return v.is_null() || (v.is_string() && v.get_ref<const std::string&>().empty());
+}
+
+// The member `name` of an object, null when absent (or `j` is not an object).
+const nlohmann::json* member(const nlohmann::json& j, const std::string& name) {
+  if (!j.is_object()) return nullptr;
+  const auto it = j.find(name);
+  return it == j.end() ? nullptr : &*it;
+}
+
 }  // namespace
 
-nlohmann::json build_record(const options& o, const nlohmann::json& contact, const nlohmann::json& event,
-                            bool create) {
+nlohmann::json build_record(const options& o, const nlohmann::json& contact, const nlohmann::json& event) {
   const auto [family, given] = split_name(string_member(contact, "name"), o.given_name_first);
   std::string source = string_member(event, "source");
   if (source.empty()) source = newest_touch(contact, "ch");
@@ -78,7 +88,6 @@ nlohmann::json build_record(const options& o, const nlohmann::json& contact, con
   auto put = [&](const std::string& field, nlohmann::json value) {
     const auto name = o.crm_field(field);
     if (name.empty()) return;
-    if (!create && o.crm_owns(field)) return;
     if (value.is_string() && value.get<std::string>().empty()) return;
     if (value.is_array() && value.empty()) return;
     rec[name] = std::move(value);
@@ -103,6 +112,53 @@ nlohmann::json build_record(const options& o, const nlohmann::json& contact, con
   put("team", string_member(event, "team_id"));
   put("lead_id", lead.empty() ? std::string() : "leadgate lead " + lead);
   return rec;
+}
+
+bool leadgate_may_write(const nlohmann::json& crm_value, const nlohmann::json* last_written) {
+  if (empty_value(crm_value)) return true;
+  return last_written != nullptr && *last_written == crm_value;
+}
+
+std::vector<std::string> owned_crm_fields(const options& o) {
+  std::vector<std::string> out;
+  for (const char* f : lead_fields) {
+    if (!o.crm_owns(f)) continue;
+    auto name = o.crm_field(f);
+    if (!name.empty()) out.push_back(std::move(name));
+  }
+  return out;
+}
+
+update_plan decide_update(const options& o, nlohmann::json desired, const nlohmann::json& last_written,
+                          const nlohmann::json* crm) {
+  update_plan plan;
+  for (const auto& name : owned_crm_fields(o)) {
+    const auto it = desired.find(name);
+    if (it == desired.end()) continue;
+    const auto* last = member(last_written, name);
+    if (last != nullptr && *last == *it) {
+      desired.erase(it);
+      continue;
+    }
+    if (crm == nullptr) {
+      plan.needs_crm_values = true;
+      continue;
+    }
+    const auto* now = member(*crm, name);
+    if (!leadgate_may_write(now != nullptr ? *now : nlohmann::json(), last)) desired.erase(it);
+  }
+  if (plan.needs_crm_values) return plan;
+  plan.body = std::move(desired);
+  return plan;
+}
+
+nlohmann::json owned_after_write(const options& o, const nlohmann::json& sent, nlohmann::json last_written) {
+  if (!last_written.is_object()) last_written = nlohmann::json::object();
+  for (const auto& name : owned_crm_fields(o)) {
+    const auto it = sent.find(name);
+    if (it != sent.end()) last_written[name] = *it;
+  }
+  return last_written;
 }
 
 std::string fingerprint(const options& o, const nlohmann::json& record) {
