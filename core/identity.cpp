@@ -92,29 +92,4 @@ identity identity_of(const lead_event& e) {
 
 bool is_weak_key(std::string_view key) noexcept { return key.starts_with("email:"); }
 
-std::string_view personal_name(std::string_view folded) noexcept {
-  while (!folded.empty() && folded.back() == ' ') folded.remove_suffix(1);
-  auto sp = folded.rfind(' ');
-  return sp == std::string_view::npos ? folded : folded.substr(sp + 1);
-}
-
-namespace {
-bool has_word(std::string_view text, std::string_view word) noexcept {
-  if (word.empty()) return false;
-  std::size_t pos = 0;
-  while (pos <= text.size()) {
-    std::size_t end = text.find(' ', pos);
-    if (end == std::string_view::npos) end = text.size();
-    if (text.substr(pos, end - pos) == word) return true;
-    pos = end + 1;
-  }
-  return false;
-}
-}  // namespace
-
-bool different_person(std::string_view a, std::string_view b) noexcept {
-  if (a.empty() || b.empty()) return false;  // an unknown name contradicts nothing
-  return !has_word(b, personal_name(a)) && !has_word(a, personal_name(b));
-}
-
 }  // namespace lg::core

@@ -62,10 +62,4 @@ identity identity_of(const lead_event& e);
 // match by email alone is checked against the name and phones before it joins contacts.
 bool is_weak_key(std::string_view key) noexcept;
 
-// The personal name of a folded Vietnamese full name: its last word ("nguyen thi lan" ->
-// "lan"). Two names are of different people when neither's personal name is a word of the
-// other ("lan nguyen" and "nguyen thi lan" are one person; "nguyen van minh" is not).
-std::string_view personal_name(std::string_view folded_name) noexcept;
-bool different_person(std::string_view folded_a, std::string_view folded_b) noexcept;
-
 }  // namespace lg::core

@@ -61,6 +61,7 @@ json contact_to_json(const contact_info& c) {
   put(j, "family_name", c.family_name);
   put(j, "given_name", c.given_name);
   put(j, "phones", c.phones);
+  put(j, "unverified_phones", c.unverified_phones);
   put(j, "emails", c.emails);
   put(j, "ids", c.ids);
   put(j, "city", c.city);
@@ -75,6 +76,7 @@ void contact_from_json(const json& j, contact_info& c) {
   get(j, "family_name", c.family_name);
   get(j, "given_name", c.given_name);
   get(j, "phones", c.phones);
+  get(j, "unverified_phones", c.unverified_phones);
   get(j, "emails", c.emails);
   get(j, "ids", c.ids);
   get(j, "city", c.city);

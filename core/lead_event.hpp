@@ -33,6 +33,9 @@ struct contact_info {
   std::string family_name;  // Vietnamese order: first word of full_name
   std::string given_name;   // the rest
   std::vector<std::string> phones;  // E.164
+  // The phones (of `phones`) a provider reported that libphonenumber's metadata does not know
+  // (core::normalize_reported_phone): identities all the same, flagged on the contact.
+  std::vector<std::string> unverified_phones;
   std::vector<std::string> emails;  // trimmed, lower-cased, validated
   std::map<std::string, std::string> ids;  // channel identity: "zalo" -> user id, ...
   std::string city;

@@ -17,6 +17,17 @@ namespace lg::core {
 std::expected<std::string, error> normalize_phone(std::string_view raw,
                                                   std::string_view default_region = "VN");
 
+// A number a telephony or SMS provider reports (a caller ID, the hotline called) is a fact, not
+// a typing mistake: normalized as normalize_phone does, and when libphonenumber's metadata does
+// not know its range (Debian's 8.12 accepts 089 only as 0896–0899) but it has the shape of a
+// Vietnamese number ("0" or "84"/"+84", then 9 or 10 digits not starting with 0), kept as "+84"
+// and its national digits, unverified. Numbers people type keep going through normalize_phone.
+struct reported_phone {
+  std::string e164;
+  bool verified = true;
+};
+std::expected<reported_phone, error> normalize_reported_phone(std::string_view raw);
+
 // If `national_digits` (digits only, leading 0 included, e.g. "01691234567") uses a
 // pre-2018 11-digit Vietnamese mobile prefix, returns the current 10-digit form
 // ("0391234567"); otherwise returns it unchanged.

@@ -209,4 +209,29 @@ std::expected<std::string, error> normalize_phone(std::string_view raw,
   return e164;
 }
 
+std::expected<reported_phone, error> normalize_reported_phone(std::string_view raw) {
+  auto checked = normalize_phone(raw, "VN");
+  if (checked) return reported_phone{std::move(*checked), true};
+  if (raw.size() > max_phone_input) return std::unexpected(checked.error());
+  auto cleaned = clean(raw);
+  if (!cleaned) return std::unexpected(checked.error());
+  auto& [plus, digits] = *cleaned;
+  if (!plus && digits.starts_with("00")) {
+    plus = true;
+    digits.erase(0, 2);
+  }
+  std::string_view national = digits;
+  if (digits.starts_with("84") && (plus || digits.size() == 11)) {
+    national.remove_prefix(2);  // +84…, or 84 and 9 digits (as Stringee sends caller IDs)
+  } else if (!plus && digits.starts_with('0')) {
+    national.remove_prefix(1);
+  } else {
+    return std::unexpected(checked.error());
+  }
+  if (national.size() < 9 || national.size() > 10 || national[0] == '0') return std::unexpected(checked.error());
+  std::string e164 = "+84";
+  e164 += national;
+  return reported_phone{std::move(e164), false};
+}
+
 }  // namespace lg::core

@@ -86,9 +86,11 @@ awaitable<api_response> handle_find_contacts(store::redis_client& redis, std::st
   } else {
     std::string key;
     if (by == "phone") {
-      auto p = core::normalize_phone(value);
+      // A caller ID the phone metadata does not know is an identity too (unverified): the
+      // lookup reads numbers the way a provider's report is read.
+      auto p = core::normalize_reported_phone(value);
       if (!p) co_return bad(p.error().message, "phone");
-      key = "phone:" + *p;
+      key = "phone:" + p->e164;
     } else if (by == "email") {
       auto m = core::normalize_email(value);
       if (!m) co_return bad(m.error().message, "email");

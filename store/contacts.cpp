@@ -108,7 +108,7 @@ resolve_call make_resolve_call(const core::lead_event& e, const core::identity& 
   }
   auto utm = e.campaign.utm.find("utm_campaign");
   auto& a = call.args;
-  a.reserve(23 + id.keys.size() + id.phones.size() + 2 * id.emails.size());
+  a.reserve(24 + id.keys.size() + id.phones.size() + 2 * id.emails.size());
   a.push_back(pfx);
   a.push_back(std::to_string(opts.done_ttl.count()));
   a.push_back(std::to_string(opts.timeline_cap));
@@ -132,6 +132,13 @@ resolve_call make_resolve_call(const core::lead_event& e, const core::identity& 
   a.push_back(std::move(prio));
   a.push_back(std::to_string(opts.outbox_limit));
   a.push_back(id.display_name ? "1" : "0");
+  std::string unverified;
+  for (const auto& p : e.contact.unverified_phones) {
+    if (std::find(id.phones.begin(), id.phones.end(), p) == id.phones.end()) continue;
+    if (!unverified.empty()) unverified += ' ';
+    unverified += p;
+  }
+  a.push_back(std::move(unverified));
   for (const auto& k : id.keys) a.push_back(k);
   for (const auto& p : id.phones) a.push_back(p);
   for (const auto& m : id.emails) {
@@ -248,6 +255,7 @@ nlohmann::json contact_to_json(const std::vector<std::pair<std::string, std::str
                       {"emails", nlohmann::json::array()}, {"ids", nlohmann::json::array()},
                       {"learners", nlohmann::json::array()}, {"owner", ""}, {"team", ""},
                       {"needs_review", false}};
+  bool unverified_phone = false;
   for (const auto& [f, v] : fields) {
     if (f == "n") c["name"] = v;
     else if (f == "f") c["folded_name"] = v;
@@ -255,7 +263,16 @@ nlohmann::json contact_to_json(const std::vector<std::pair<std::string, std::str
       auto x = unpack(v);
       c["name_source"] = {{"source", str_at(x, 0)}, {"at", int_at(x, 1)}, {"channel", str_at(x, 2)},
                           {"display_name", int_at(x, 3) == 1}};
-    } else if (f == "p") c["phones"] = provenance_list(v, "value");
+    } else if (f == "p") {
+      auto list = provenance_list(v, "value");
+      const auto raw = unpack(v);
+      for (std::size_t i = 0; i < list.size(); ++i) {
+        if (int_at(raw[i], 3) != 1) continue;
+        list[i]["unverified"] = true;
+        unverified_phone = true;
+      }
+      c["phones"] = std::move(list);
+    }
     else if (f == "e") {
       auto list = provenance_list(v, "value");
       auto raw = unpack(v);
@@ -287,6 +304,10 @@ nlohmann::json contact_to_json(const std::vector<std::pair<std::string, std::str
     else if (f == "ca") c["created_at"] = std::strtoll(v.c_str(), nullptr, 10);
     else if (f == "ua") c["updated_at"] = std::strtoll(v.c_str(), nullptr, 10);
   }
+  // Facts about the contact an admin should know of; "unverified_phone": a provider reported a
+  // number the phone metadata does not know (kept as an identity all the same).
+  c["flags"] = nlohmann::json::array();
+  if (unverified_phone) c["flags"].push_back("unverified_phone");
   return c;
 }
 

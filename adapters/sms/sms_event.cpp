@@ -9,11 +9,11 @@ core::lead_event sms_event(const config::source_config& src, const inbound_reque
                            std::size_t max_text) {
   auto e = hook::base_event(src, req, core::channel::sms);
   e.event_id = "sms:msg:" + f.message_id;
-  hook::add_phone(e.contact, f.from);
+  hook::add_reported_phone(e.contact, f.from);
   // Cleaned whole first (a replaced byte grows to three), then cut on a character boundary.
   e.message = hook::utf8_clean(f.body, f.body.size() * 3 + 3);
   if (hook::utf8_truncate(e.message, max_text)) e.extra["body_truncated"] = "true";
-  if (auto to = hook::e164(f.to)) e.extra["to_number"] = *to;
+  if (auto to = hook::reported_e164(f.to)) e.extra["to_number"] = *to;
   else if (!f.to.empty()) e.extra["to_number_raw"] = hook::utf8_clean(f.to, 64);
   e.extra["message_id"] = f.message_id;
   e.extra["sms_provider"] = f.provider;

@@ -9,8 +9,8 @@ core::lead_event call_event(const config::source_config& src, const inbound_requ
   auto e = hook::base_event(src, req, core::channel::hotline);
   e.event_id = "hotline:call:" + f.call_id;
   if (f.occurred_at) e.occurred_at = *f.occurred_at;
-  hook::add_phone(e.contact, f.from);
-  if (auto called = hook::e164(f.to)) e.extra["called_number"] = *called;
+  hook::add_reported_phone(e.contact, f.from);
+  if (auto called = hook::reported_e164(f.to)) e.extra["called_number"] = *called;
   else if (!f.to.empty()) e.extra["called_number_raw"] = hook::utf8_clean(f.to, 64);
   e.extra["missed_call"] = f.missed ? "true" : "false";
   e.extra["call_id"] = f.call_id;

@@ -107,20 +107,32 @@ std::optional<std::string> rfc3339_from_unix_ms(std::int64_t ms) {
   return core::rfc3339_from_unix_ms(ms);
 }
 
-std::optional<std::string> e164(std::string_view raw) {
-  if (raw.empty() || raw.size() > 64) return std::nullopt;
-  auto r = core::normalize_phone(raw);
-  if (!r) return std::nullopt;
-  return *r;
-}
-
 void add_phone(core::contact_info& c, std::string_view raw) {
   if (raw.empty()) return;
-  if (auto p = e164(raw)) {
-    if (std::find(c.phones.begin(), c.phones.end(), *p) == c.phones.end()) c.phones.push_back(*p);
+  if (auto p = core::normalize_phone(raw)) {
+    if (std::find(c.phones.begin(), c.phones.end(), *p) == c.phones.end()) c.phones.push_back(std::move(*p));
   } else {
     c.invalid_phones.push_back(utf8_clean(raw, 64));
   }
+}
+
+std::optional<std::string> reported_e164(std::string_view raw) {
+  if (raw.empty()) return std::nullopt;
+  auto r = core::normalize_reported_phone(raw);
+  if (!r) return std::nullopt;
+  return std::move(r->e164);
+}
+
+void add_reported_phone(core::contact_info& c, std::string_view raw) {
+  if (raw.empty()) return;
+  auto r = core::normalize_reported_phone(raw);  // bounded: longer than any number is refused
+  if (!r) {
+    c.invalid_phones.push_back(utf8_clean(raw, 64));
+    return;
+  }
+  if (std::find(c.phones.begin(), c.phones.end(), r->e164) != c.phones.end()) return;
+  if (!r->verified) c.unverified_phones.push_back(r->e164);
+  c.phones.push_back(std::move(r->e164));
 }
 
 core::lead_event base_event(const config::source_config& src, const inbound_request& req, core::channel chan) {

@@ -48,8 +48,14 @@ std::optional<std::string> rfc3339_from_unix_ms(std::int64_t ms);
 // Normalizes a phone into contact.phones, or keeps the raw text in invalid_phones.
 void add_phone(core::contact_info& c, std::string_view raw);
 
-// E.164 form of a phone, or nullopt.
-std::optional<std::string> e164(std::string_view raw);
+// A number the provider reports (a caller ID): as add_phone, but a Vietnamese-shaped number the
+// phone metadata does not know is kept too, listed in unverified_phones
+// (core::normalize_reported_phone).
+void add_reported_phone(core::contact_info& c, std::string_view raw);
+
+// E.164 form of a number the provider reports (the hotline called), verified or not; nullopt
+// when it is not a phone number at all.
+std::optional<std::string> reported_e164(std::string_view raw);
 
 // A lead event with source, channel, received_at (also occurred_at) and client filled in.
 core::lead_event base_event(const config::source_config& src, const inbound_request& req, core::channel chan);

@@ -16,7 +16,8 @@
 --   13 channel, 14 at (epoch s), 15 lead id, 16 campaign, 17 message, 18 city, 19 address,
 --   20 default team, 21 channel priority (comma list, earlier wins), 22 outbox limit,
 --   23 '1' when the name is a chat profile's display name (core::identity::display_name),
---   then K identity keys, P phones (E.164), E pairs (address as given, match key).
+--   24 the phones a provider reported that the phone metadata does not know (space-separated,
+--   core::normalize_reported_phone), then K identity keys, P phones (E.164), E pairs (address as given, match key).
 -- Outbox (lg:{t}:outbox, the sync side): one entry type=contact.created for a new contact,
 -- type=contact.updated when a field a destination may hold changed or contacts merged (a new
 -- timeline touch alone is not a change). A full outbox (ARGV[22]) refuses the event before any
@@ -28,7 +29,7 @@
 -- Identity index: HSET lg:{t}:kx:<bucket> <identity key> <n> (contact c_<n>), small hashes
 -- Redis keeps as listpacks. Contact hash lg:{t}:c:<id>, small fields (see store/KEYS.md):
 --   n name, f folded name, np msgpack[src, at, ch, 1 if a display name] of the name,
---   p msgpack[[e164, src, at]], e msgpack[[address, src, at, match key if different]],
+--   p msgpack[[e164, src, at, 1 if unverified]], e msgpack[[address, src, at, match key if different]],
 --   i msgpack[[key, src, at]],
 --   l msgpack[[learner name, folded, src, at]], x msgpack{city|addr = [v, src, at, ch]},
 --   o owner, t team, r "1" when it had no key (needs review), ca/ua created/updated (epoch s),
@@ -70,7 +71,9 @@ local ev_display = nil
 if ARGV[23] == '1' then ev_display = 1 end
 -- ARGV[kb + i]: identity key i; ARGV[pb + i]: phone i; ARGV[eb + 2i - 1], ARGV[eb + 2i]: email i
 -- as given and its match key.
-local kb = 23
+local unverified = {}
+for p in string.gmatch(ARGV[24], '%S+') do unverified[p] = true end
+local kb = 24
 local pb = kb + nk
 local eb = pb + np
 
@@ -125,16 +128,41 @@ local function save(c)
   if nd > 1 then redis.call('HDEL', unpack(del, 1, nd)) end
 end
 
--- Names: a different person when neither personal name (the last word, Vietnamese order)
--- is a word of the other name; core::different_person is the same rule in C++.
-local function has_word(s, w)
-  for x in string.gmatch(s, '%S+') do if x == w then return true end end
-  return false
+-- Names: whether two folded names are two people (a household) or one person written
+-- differently. core/same_person.hpp states the rule; this is its mirror, word for word, held to
+-- the same table (tests/support/person_pairs.hpp) by tests/integration/identity_household_test.
+local function words(s)
+  local w = {}
+  for x in string.gmatch(s, '%S+') do w[#w + 1] = x end
+  return w
+end
+-- a[a0..a1] appears in b[b0..b1] in order.
+local function in_order(a, a0, a1, b, b0, b1)
+  local i = a0
+  for j = b0, b1 do
+    if i > a1 then break end
+    if a[i] == b[j] then i = i + 1 end
+  end
+  return i > a1
+end
+-- a[a0..a1] is b[b0..b1] without its family name and/or some middle names, same given name.
+local function shortened(a, a0, a1, b, b0, b1)
+  if a1 < a0 or a1 - a0 > b1 - b0 or a[a1] ~= b[b1] then return false end
+  return in_order(a, a0, a1 - 1, b, b0, b1 - 1)
+end
+-- g is v with the family name written last ("thi lan nguyen", "lan nguyen", "lan thi nguyen").
+local function family_last(g, v)
+  local n, m = #g, #v
+  if n < 2 or m < 2 or n > m or g[n] ~= v[1] then return false end
+  if shortened(g, 1, n - 1, v, 2, m) then return true end
+  return g[1] == v[m] and in_order(g, 2, n - 1, v, 2, m - 1)
 end
 local function different(a, b)
   if a == '' or b == '' or a == b then return false end
-  return not has_word(b, string.match(a, '(%S+)%s*$') or '') and
-         not has_word(a, string.match(b, '(%S+)%s*$') or '')
+  local x, y = words(a), words(b)
+  if #x > 12 or #y > 12 then return true end
+  return not (shortened(x, 1, #x, y, 1, #y) or shortened(y, 1, #y, x, 1, #x) or family_last(x, y) or
+              family_last(y, x))
 end
 local function learner_index(c, fold)
   for j, l in ipairs(list(c, 'l')) do if l[2] == fold then return j end end
@@ -394,7 +422,9 @@ for i = 1, nk do
 end
 for j = 1, np do
   local p = ARGV[pb + j]
-  if not on_lists['phone:' .. p] then add(c, 'p', {p, ev_src, ev_at}, first) end
+  if not on_lists['phone:' .. p] then
+    if unverified[p] then add(c, 'p', {p, ev_src, ev_at, 1}, first) else add(c, 'p', {p, ev_src, ev_at}, first) end
+  end
 end
 for j = 1, ne do
   local addr, match = ARGV[eb + 2 * j - 1], ARGV[eb + 2 * j]

@@ -164,5 +164,71 @@ TEST(E2EChannels, MissedCallAndFormFromOnePhoneAreOneContactWithTwoTouches) {
   fs::remove_all(cfg.parent_path());
 }
 
+// A caller ID in a range Debian's phone metadata does not know (089 outside 0896–0899) is the
+// provider's fact: both calls from it are one contact, flagged unverified_phone. A form that
+// types the same number is still refused, naming the field.
+TEST(E2EChannels, CallsFromAnUnknownRangeCallerIdAreOneContactFlaggedUnverified) {
+  ASSERT_FALSE(redis_url().empty()) << "LG_TEST_REDIS_URL is not set";
+  const std::string stringee_secret = "e2e-stringee-secret-2";
+  const std::string admin_token = "e2e-admin-token-unverified-0001";
+  nlohmann::json j = {
+      {"tenant", fresh_tenant("e2e-unverified")},
+      {"server", {{"listen", "127.0.0.1"}, {"port", 8080}, {"threads", 1}, {"shutdown_grace_ms", 3000}}},
+      {"logging", {{"level", "warn"}}},
+      {"admin", {{"tokens", {{{"name", "ops"}, {"role", "viewer"}, {"sha256", adapters::sig::sha256_hex(admin_token)}}}}}},
+      {"processing", {{"workers", 1}, {"claim_idle_ms", 1000}}},
+      {"teams", {{{"id", "sales"}, {"members", {{{"id", "an"}}}}}}},
+      {"sources",
+       {{{"id", "hotline-main"}, {"channel", "hotline"}, {"preset", "stringee"},
+         {"options", {{"signing_secret", {{"env", "LG_E2E_STRINGEE_SECRET"}}}}}},
+        {{"id", "website"}, {"channel", "web_form"}, {"field_map", {{"phone", {"sdt"}}}}, {"required", {"phone"}}}}},
+  };
+  const auto cfg = write_temp("leadgate.json", j.dump(2));
+  child_process p = serve(cfg, {"LG_E2E_STRINGEE_SECRET=" + stringee_secret});
+  const auto port = start_ready(p);
+  ASSERT_NE(port, 0);
+  const std::map<std::string, std::string> auth{{"Authorization", "Bearer " + admin_token}};
+
+  for (const char* id : {"call-unverified-1", "call-unverified-2"}) {
+    auto call = nlohmann::json::parse(fixture_text("telephony/stringee_missed.json"));
+    call["call_id"] = id;
+    call["from"]["number"] = call["from"]["alias"] = "0891180920";
+    const auto body = call.dump();
+    const auto sig = adapters::sig::base64_encode(adapters::sig::hmac_sha1(stringee_secret, body));
+    auto c = http_request(port, verb::post, "/v1/hooks/telephony/hotline-main", body,
+                          {{"Content-Type", "application/json"}, {"X-STRINGEE-SIGNATURE", sig}});
+    ASSERT_EQ(c.status, 200u) << c.body;
+    ASSERT_EQ(nlohmann::json::parse(c.body)["accepted"], 1) << c.body;
+  }
+
+  nlohmann::json contact;
+  ASSERT_TRUE(eventually([&] {
+    auto found = http_request(port, verb::get, "/admin/v1/contacts?phone=0891180920", {}, auth);
+    if (found.status != 200) return false;
+    const auto list = nlohmann::json::parse(found.body).at("contacts");
+    if (list.size() != 1) return false;
+    auto one = http_request(port, verb::get, "/admin/v1/contacts/" + list[0].at("id").get<std::string>() + "?timeline=10",
+                            {}, auth);
+    if (one.status != 200) return false;
+    contact = nlohmann::json::parse(one.body);
+    std::size_t touches = 0;
+    for (const auto& t : contact.at("timeline")) touches += t.value("k", "") == "touch";
+    return touches == 2;
+  })) << contact.dump();
+  ASSERT_EQ(contact.at("phones").size(), 1u) << contact.dump();
+  EXPECT_EQ(contact["phones"][0]["value"], "+84891180920");
+  EXPECT_EQ(contact["phones"][0].value("unverified", false), true);
+  EXPECT_EQ(contact.at("flags"), nlohmann::json::array({"unverified_phone"}));
+
+  auto form = http_request(port, verb::post, "/v1/forms/website", "sdt=0891180920",
+                           {{"Content-Type", "application/x-www-form-urlencoded"}});
+  EXPECT_EQ(form.status, 400u) << form.body;
+  EXPECT_EQ(nlohmann::json::parse(form.body)["error"]["field"], "phone") << form.body;
+
+  p.signal(SIGTERM);
+  EXPECT_EQ(p.wait(std::chrono::seconds(5)), std::optional<int>(0));
+  fs::remove_all(cfg.parent_path());
+}
+
 }  // namespace
 }  // namespace lg::test

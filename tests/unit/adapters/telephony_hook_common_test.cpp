@@ -34,14 +34,25 @@ TEST(TelephonyHookCommon, IdsTimesPhones) {
   EXPECT_FALSE(hook::valid_id(std::string(129, 'a')));
   EXPECT_EQ(hook::rfc3339_from_unix_ms(1717000065123), "2024-05-29T16:27:45.123Z");
   EXPECT_FALSE(hook::rfc3339_from_unix_ms(1717000065));  // seconds, not milliseconds
-  EXPECT_EQ(hook::e164("84912345678"), "+84912345678");
-  EXPECT_FALSE(hook::e164("anonymous"));
+  EXPECT_EQ(hook::reported_e164("84912345678"), "+84912345678");
+  EXPECT_EQ(hook::reported_e164("0891180920"), "+84891180920");
+  EXPECT_FALSE(hook::reported_e164("anonymous"));
   core::contact_info c;
   hook::add_phone(c, "0912 345 678");
   hook::add_phone(c, "+84912345678");
   hook::add_phone(c, "12");
+  hook::add_phone(c, "0891180920");  // typed (an email body): validated
   EXPECT_EQ(c.phones, std::vector<std::string>{"+84912345678"});
-  EXPECT_EQ(c.invalid_phones, std::vector<std::string>{"12"});
+  EXPECT_EQ(c.invalid_phones, (std::vector<std::string>{"12", "0891180920"}));
+  EXPECT_TRUE(c.unverified_phones.empty());
+  core::contact_info caller;
+  hook::add_reported_phone(caller, "84891180920");
+  hook::add_reported_phone(caller, "0891180920");  // the same number: once
+  hook::add_reported_phone(caller, "0912345678");
+  hook::add_reported_phone(caller, "anonymous");
+  EXPECT_EQ(caller.phones, (std::vector<std::string>{"+84891180920", "+84912345678"}));
+  EXPECT_EQ(caller.unverified_phones, std::vector<std::string>{"+84891180920"});
+  EXPECT_EQ(caller.invalid_phones, std::vector<std::string>{"anonymous"});
   EXPECT_TRUE(hook::iequals("Message-ID", "message-id"));
   EXPECT_FALSE(hook::iequals("Message-ID", "message-i"));
 }

@@ -1,5 +1,6 @@
 // Stringee hotline events: signature (valid, forged, missing), answered vs missed, ignored
 // statuses, quarantine of authentic garbage, and the factory's option checks.
+#include "adapters/signature.hpp"
 #include "adapters/telephony/telephony.hpp"
 
 #include <gtest/gtest.h>
@@ -62,6 +63,19 @@ TEST(TelephonyStringee, SignedAnsweredCallIsAHotlineTouch) {
   EXPECT_EQ(e.received_at, "2026-11-22T03:00:00.123Z");
   EXPECT_EQ(e.client.ip, "203.0.113.7");
   EXPECT_EQ(e.message, "Cuộc gọi đến (65 giây)");
+}
+
+TEST(TelephonyStringee, ACallerIdTheMetadataDoesNotKnowIsKeptUnverified) {
+  auto body = nlohmann::json::parse(fixture("stringee_answered.json"));
+  body["from"]["number"] = "84891180920";
+  const auto raw = body.dump();
+  const auto out = adapter()->handle(request(raw, sig::base64_encode(sig::hmac_sha1("stringee-secret", raw))));
+  ASSERT_TRUE(out.has_value()) << out.error().message;
+  ASSERT_EQ(out->events.size(), 1u);
+  const auto& c = out->events[0].contact;
+  EXPECT_EQ(c.phones, std::vector<std::string>{"+84891180920"});
+  EXPECT_EQ(c.unverified_phones, std::vector<std::string>{"+84891180920"});
+  EXPECT_TRUE(c.invalid_phones.empty());
 }
 
 TEST(TelephonyStringee, ForgedSignatureIsUnauthorized) {

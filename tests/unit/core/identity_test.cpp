@@ -97,29 +97,5 @@ TEST(Identity, WeakKeys) {
   EXPECT_FALSE(is_weak_key("zalo:oa:1"));
 }
 
-struct person_case {
-  const char* a;
-  const char* b;
-  bool different;
-};
-
-TEST(Identity, DifferentPersonRule) {
-  const person_case cases[] = {
-      {"nguyen thi lan", "nguyen thi lan", false},
-      {"nguyen thi lan", "lan", false},            // short form
-      {"nguyen thi lan", "lan nguyen", false},     // Western order on Zalo
-      {"nguyen thi lan", "nguyen van minh", true}, // a sibling
-      {"nguyen thi lan", "tran thi hoa", true},
-      {"nguyen thi lan", "", false},               // unknown contradicts nothing
-      {"", "", false},
-  };
-  for (const auto& c : cases) {
-    EXPECT_EQ(different_person(c.a, c.b), c.different) << c.a << " / " << c.b;
-    EXPECT_EQ(different_person(c.b, c.a), c.different) << c.b << " / " << c.a;
-  }
-  EXPECT_EQ(personal_name("nguyen thi lan "), "lan");
-  EXPECT_EQ(personal_name("lan"), "lan");
-}
-
 }  // namespace
 }  // namespace lg::core
