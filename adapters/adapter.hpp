@@ -52,4 +52,9 @@ class inbound_adapter {
 // Returns nullptr for channels that are not webhook adapters (web_form, landing_page).
 std::unique_ptr<inbound_adapter> make_adapter(const config::source_config& src, const std::string& path);
 
+// What `serve` checks of a source at start, without building anything that does I/O: its
+// adapter's options (make_adapter) and, for a polled mailbox, its IMAP options. Throws
+// config::config_error naming the path.
+void check_source(const config::source_config& src, const std::string& path);
+
 }  // namespace lg::adapters

@@ -3,6 +3,7 @@
 #include "adapters/adapter.hpp"
 
 #include "adapters/email/email_hook.hpp"
+#include "adapters/email/imap_source.hpp"
 #include "adapters/facebook/facebook.hpp"
 #include "adapters/partner_api/partner_api.hpp"
 #include "adapters/sms/sms.hpp"
@@ -17,7 +18,8 @@ std::unique_ptr<inbound_adapter> make_adapter(const config::source_config& src, 
   if (ch == "zalo") {
     return std::make_unique<zalo::adapter>(src.id, zalo::parse_options(src.options, options_path));
   }
-  if (ch == "facebook") {
+  // One Meta app delivers Messenger and Lead Ads to one URL: either source channel is that app.
+  if (ch == "facebook" || ch == "facebook_messenger" || ch == "facebook_lead_ads") {
     return std::make_unique<facebook::adapter>(src.id, facebook::parse_options(src.options, options_path));
   }
   if (ch == "api") {
@@ -33,6 +35,11 @@ std::unique_ptr<inbound_adapter> make_adapter(const config::source_config& src, 
   if (ch == "email") return email::make_email_adapter(src, path);
   if (ch == "web_form" || ch == "landing_page") return nullptr;
   throw config::config_error(path + ".channel: no adapter for channel '" + ch + "'");
+}
+
+void check_source(const config::source_config& src, const std::string& path) {
+  (void)make_adapter(src, path);
+  if (src.channel == "email" && src.preset == "imap") (void)email::read_imap_options(src, path);
 }
 
 }  // namespace lg::adapters

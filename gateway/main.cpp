@@ -1,6 +1,7 @@
 // leadgate: `serve`, `check-config` and `version`. Startup errors name the config path and
 // exit 2; check-config prints every problem as "path: reason" and exits 1.
 #include "config/config.hpp"
+#include "gateway/config_check.hpp"
 #include "gateway/delivery_pool.hpp"
 #include "gateway/imap_poller.hpp"
 #include "gateway/logging.hpp"
@@ -39,7 +40,7 @@ int check_config(const std::string& path) {
     std::cout << path << ": not valid JSON: " << e.what() << "\n";
     return 1;
   }
-  const auto problems = config::check(j);
+  const auto problems = gateway::check_config(j);
   if (problems.empty()) {
     std::cout << "ok\n";
     return 0;
