@@ -62,15 +62,21 @@ TEST(ConfigLoad, ShippedDefaultLoads) {
   EXPECT_TRUE(ladi->token.empty());
 }
 
-TEST(ConfigLoad, ShippedExampleLoadsWithItsSecret) {
-  ::setenv("LADIPAGE_TOKEN", "ladipage-token-0123456789", 1);
+TEST(ConfigLoad, ShippedExampleLoadsWithItsSecrets) {
+  const char* secrets[] = {"LADIPAGE_TOKEN", "LEADGATE_ADMIN_TOKEN", "DOTB_PASSWORD", "DOTB_NOTIFY_SECRET"};
+  for (const char* name : secrets) ::setenv(name, "ladipage-token-0123456789", 1);
+  ::setenv("LEADGATE_WEBHOOK_SECRET", "whsec_MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=", 1);
   const auto c = load(LG_SOURCE_DIR "/config/example.json");
-  ::unsetenv("LADIPAGE_TOKEN");
+  for (const char* name : secrets) ::unsetenv(name);
+  ::unsetenv("LEADGATE_WEBHOOK_SECRET");
   EXPECT_EQ(c.tenant, "trung-tam-abc");
   ASSERT_NE(c.find_source("ladipage-ielts"), nullptr);
   EXPECT_EQ(c.find_source("ladipage-ielts")->token, "ladipage-token-0123456789");
   ASSERT_NE(c.find_source("zalo-main"), nullptr);
   EXPECT_EQ(c.find_source("zalo-main")->options.at("oa_id"), "1234567890");
+  EXPECT_EQ(c.teams.size(), 2u);
+  EXPECT_EQ(c.routing.rules.size(), 3u);
+  EXPECT_EQ(c.destinations.size(), 2u);
 }
 
 TEST(ConfigLoad, ExampleWithoutItsSecretSaysWhichVariable) {

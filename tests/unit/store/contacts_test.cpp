@@ -32,6 +32,7 @@ TEST(Contacts, ResolveCallKeysAndArgs) {
   e.occurred_at = "2026-11-22T03:00:00Z";
   e.contact.full_name = "Nguyễn Thị Lan";
   e.contact.phones = {"+84912345678"};
+  e.contact.unverified_phones = {"+84912345678", "+84000000000"};  // only the event's phones count
   e.contact.emails = {"lan.n@gmail.com"};
   e.contact.ids = {{"zalo", "42"}, {"zalo_oa", "oa1"}};
   e.message = std::string(500, 'x');
@@ -50,7 +51,7 @@ TEST(Contacts, ResolveCallKeysAndArgs) {
   EXPECT_EQ(call.keys[5], identity_index_key("t1", "zalo:oa1:42", o.identity_buckets));
   EXPECT_TRUE(call.keys[3].starts_with("lg:{t1}:kx:"));
   const auto& a = call.args;
-  ASSERT_EQ(a.size(), 23u + 3u + 1u + 2u);
+  ASSERT_EQ(a.size(), 24u + 3u + 1u + 2u);
   EXPECT_EQ(a[0], "lg:{t1}:");
   EXPECT_EQ(a[5], std::to_string(o.identity_buckets));
   EXPECT_EQ(a[6], "3");  // identity keys
@@ -65,12 +66,13 @@ TEST(Contacts, ResolveCallKeysAndArgs) {
   EXPECT_TRUE(a[20].starts_with("facebook_lead_ads,web_form"));
   EXPECT_EQ(a[21], std::to_string(o.outbox_limit));  // refuse before writing when the outbox is full
   EXPECT_EQ(a[22], "1");  // a Zalo chat's name is the profile's display name
-  EXPECT_EQ(a[23], "phone:+84912345678");
-  EXPECT_EQ(a[24], "email:lann@gmail.com");
-  EXPECT_EQ(a[25], "zalo:oa1:42");
-  EXPECT_EQ(a[26], "+84912345678");
-  EXPECT_EQ(a[27], "lan.n@gmail.com");
-  EXPECT_EQ(a[28], "lann@gmail.com");
+  EXPECT_EQ(a[23], "+84912345678");  // the unverified phones among the event's phones
+  EXPECT_EQ(a[24], "phone:+84912345678");
+  EXPECT_EQ(a[25], "email:lann@gmail.com");
+  EXPECT_EQ(a[26], "zalo:oa1:42");
+  EXPECT_EQ(a[27], "+84912345678");
+  EXPECT_EQ(a[28], "lan.n@gmail.com");
+  EXPECT_EQ(a[29], "lann@gmail.com");
 }
 
 TEST(Contacts, IdentityBucketIsStableAndBounded) {
