@@ -1,5 +1,20 @@
 # Writes OUT: a header holding the contents of IN as `inline constexpr std::string_view NS::NAME`.
-file(READ ${IN} content HEX)
+# A line `--#include "<path>"` (relative to IN) is replaced by that file's text: Lua code that
+# several scripts share (store/lua/lib/) is written once and compiled into each.
+file(READ ${IN} text)
+get_filename_component(dir ${IN} DIRECTORY)
+string(REGEX MATCHALL "--#include \"[^\"]+\"" includes "${text}")
+foreach(inc IN LISTS includes)
+  string(REGEX REPLACE "--#include \"([^\"]+)\"" "\\1" rel "${inc}")
+  if(NOT EXISTS ${dir}/${rel})
+    message(FATAL_ERROR "${IN}: ${inc}: no such file")
+  endif()
+  file(READ ${dir}/${rel} part)
+  string(REPLACE "${inc}" "${part}" text "${text}")
+endforeach()
+file(WRITE ${OUT}.src "${text}")
+file(READ ${OUT}.src content HEX)
+file(REMOVE ${OUT}.src)
 string(LENGTH "${content}" hex_len)
 set(bytes "")
 if(hex_len GREATER 0)

@@ -3,7 +3,7 @@
 // secret, {"env":…}) is hashed here and the plain value dropped.
 #include "config/build.hpp"
 
-#include <openssl/evp.h>
+#include "core/digest.hpp"
 
 #include <algorithm>
 #include <array>
@@ -11,20 +11,6 @@
 
 namespace lg::config::detail {
 namespace {
-
-std::string sha256_hex(std::string_view data) {
-  std::array<unsigned char, EVP_MAX_MD_SIZE> md{};
-  unsigned len = 0;
-  if (EVP_Digest(data.data(), data.size(), md.data(), &len, EVP_sha256(), nullptr) != 1) return {};
-  static constexpr char digits[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(len * 2);
-  for (unsigned i = 0; i < len; ++i) {
-    out += digits[md[i] >> 4];
-    out += digits[md[i] & 0xf];
-  }
-  return out;
-}
 
 bool is_sha256_hex(std::string_view s) {
   return s.size() == 64 && std::all_of(s.begin(), s.end(), [](char c) {
@@ -83,7 +69,7 @@ void read_token(const json& j, const std::string& path, json_reader& r, admin_co
       r.add(path + ".token", "too short (at least 16 characters)");
       return;
     }
-    t.sha256 = sha256_hex(token);
+    t.sha256 = core::sha256_hex(token);
   }
   out.tokens.push_back(std::move(t));
   kept = true;

@@ -3,11 +3,17 @@
 
 #include "config/config.hpp"
 #include "config/json_reader.hpp"
+#include "core/url.hpp"
 
 #include <string>
 #include <vector>
 
 namespace lg::config::detail {
+
+using core::is_http_url;
+using core::is_ip_address;
+using core::is_ip_or_cidr;
+using core::parse_url;
 
 // Builds what it can; every problem lands in `problems` as "path: reason".
 config build(const nlohmann::json& j, std::vector<std::string>& problems);

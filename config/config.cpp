@@ -1,7 +1,7 @@
 // The top of the config: tenant, server, redis, logging and the list of sources; parse()
 // and check() share one builder so the validator and the loader can never disagree.
 #include "config/build.hpp"
-#include "config/url.hpp"
+#include "core/url.hpp"
 
 #include <algorithm>
 #include <array>

@@ -1,8 +1,9 @@
-// The "destinations" section: where leadgate delivers what happens to leads (webhooks now;
-// CRM, ERP and POS connectors later). Each entry is validated here with "path: reason"
-// messages; type-specific `options` are left to the connector of that type.
+// The "destinations" section: where leadgate delivers what happens to leads. What every
+// destination has is validated here with "path: reason" messages, and every secret of its
+// `options` ({"env":…}) is resolved into `credentials`; the type itself and its options are its
+// connector factory's to check (webhooks/connector_registry.hpp), so config knows no type.
 #include "config/build.hpp"
-#include "config/url.hpp"
+#include "core/url.hpp"
 
 #include <openssl/evp.h>
 
@@ -26,7 +27,6 @@ constexpr std::size_t max_destinations = 100;
 constexpr std::size_t max_secrets = 8;
 constexpr std::size_t max_schedule = 32;
 constexpr double max_delay_s = 7 * 24 * 3600.0;  // one week between two attempts at most
-constexpr std::array<std::string_view, 2> known_types = {"webhook", "sugarcrm"};
 
 // "whsec_<base64>" (prefix optional) decoding to 24..64 bytes, as the Standard Webhooks spec asks.
 bool valid_webhook_secret(std::string_view s) {
@@ -133,23 +133,15 @@ void read_breaker(const json& j, const std::string& path, json_reader& r, destin
     d.breaker_open = std::chrono::milliseconds(static_cast<std::int64_t>(std::llround(open_s * 1000.0)));
 }
 
-// The secrets of a sugarcrm destination's options, resolved here like every other secret; the
-// rest of its options is checked by the connector (webhooks/sugarcrm/sugarcrm_options.cpp).
-void read_sugarcrm_credentials(const std::string& path, json_reader& r, destination_config& d) {
-  for (const char* key : {"password", "client_secret", "notify_secret"}) {
-    const auto it = d.options.find(key);
+// Every option written as a secret ({"env":…}) is resolved, whatever the type: a connector reads
+// its secrets from `credentials` and never sees the environment.
+void read_option_secrets(const std::string& path, json_reader& r, destination_config& d) {
+  for (const auto& [key, v] : d.options.items()) {
+    if (!v.is_object() || !v.contains("env")) continue;
     const auto sp = path + ".options." + key;
-    if (it == d.options.end()) {
-      if (std::string_view(key) == "password") r.add(sp, "required ({\"env\":\"NAME\"})");
-      continue;
-    }
-    if (it->is_string()) {
-      r.add(sp, "must be a secret {\"env\":\"NAME\"}, not written into the file");
-      continue;
-    }
     try {
-      auto v = resolve_secret(*it, sp);
-      if (!v.empty()) d.credentials[key] = std::move(v);
+      auto value = resolve_secret(v, sp);
+      if (!value.empty()) d.credentials[key] = std::move(value);
     } catch (const config_error& e) {
       r.add_line(e.what());
     }
@@ -168,21 +160,17 @@ void read_destination(const json& j, const std::string& path, json_reader& r, de
   } else if (!j.contains("id")) {
     r.add(path + ".id", "required");
   }
-  if (r.string(j, path, "type", d.type, 32)) {
-    if (std::find(known_types.begin(), known_types.end(), d.type) == known_types.end())
-      r.add(path + ".type", "unknown type '" + d.type + "' (known: webhook, sugarcrm)");
-  }
+  if (r.string(j, path, "type", d.type, 32) && !is_valid_id(d.type)) r.add(path + ".type", id_rule);
   r.boolean(j, path, "enabled", d.enabled);
   if (r.string(j, path, "url", d.url, 2048)) {
     if (!is_http_url(d.url)) r.add(path + ".url", "not an http(s) URL");
   } else if (!j.contains("url")) {
     r.add(path + ".url", "required");
   }
-  if (d.type == "webhook") read_secrets(j, path, r, d);
+  // A signing secret list: required by the webhook type, kept for any type that signs.
+  if (d.type == "webhook" || j.contains("secrets")) read_secrets(j, path, r, d);
   if (r.string(j, path, "direction", d.direction, 16)) {
     if (d.direction != "push" && d.direction != "two_way") r.add(path + ".direction", "push or two_way");
-    else if (d.direction == "two_way" && d.type != "sugarcrm")
-      r.add(path + ".direction", "two_way needs a type that can pull (sugarcrm)");
   }
   if (r.string_array(j, path, "events", d.events, 64, 64)) {
     for (std::size_t i = 0; i < d.events.size(); ++i) {
@@ -205,7 +193,7 @@ void read_destination(const json& j, const std::string& path, json_reader& r, de
     else
       d.options = *it;
   }
-  if (d.type == "sugarcrm") read_sugarcrm_credentials(path, r, d);
+  read_option_secrets(path, r, d);
 }
 
 }  // namespace

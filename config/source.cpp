@@ -2,7 +2,7 @@
 // fields are mapped, which are required, who may post it (CORS, token) and how it is bounded.
 #include "config/build.hpp"
 #include "config/field_targets.hpp"
-#include "config/url.hpp"
+#include "core/url.hpp"
 #include "core/ascii.hpp"
 #include "core/lead_event.hpp"
 

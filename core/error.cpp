@@ -1,6 +1,7 @@
 // The leadgate error category and the JSON rendering of core::error.
 // code_name() strings are part of the HTTP API (clients switch on them): never rename one.
 #include "core/error.hpp"
+#include "core/json_text.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -77,8 +78,7 @@ std::string error::to_json() const {
   nlohmann::json body = {{"code", code_name(code)}, {"message", message}};
   if (!field.empty()) body["field"] = field;
   // Replace, not throw, on invalid UTF-8: a message may quote what a client sent.
-  return nlohmann::json{{"error", std::move(body)}}.dump(-1, ' ', false,
-                                                         nlohmann::json::error_handler_t::replace);
+  return core::json_text(nlohmann::json{{"error", std::move(body)}});
 }
 
 std::string exception_text(std::exception_ptr e) {

@@ -3,7 +3,7 @@
 
 #include "adapters/adapter.hpp"
 #include "config/config.hpp"
-#include "webhooks/sugarcrm/sugarcrm_options.hpp"
+#include "webhooks/connector_registry.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -27,12 +27,13 @@ std::vector<std::string> check_config(const nlohmann::json& j) {
   }
   for (std::size_t i = 0; i < cfg.destinations.size(); ++i) {
     const auto& d = cfg.destinations[i];
-    if (d.type != "sugarcrm") continue;
-    webhooks::sugarcrm::options base;
-    base.base_url = d.url;
-    if (const auto it = d.credentials.find("password"); it != d.credentials.end()) base.password = it->second;
-    if (auto read = webhooks::sugarcrm::read_options(d.options, std::move(base)); !read)
-      problems.push_back("destinations[" + std::to_string(i) + "]." + read.error().field + ": " + read.error().message);
+    const auto path = "destinations[" + std::to_string(i) + "]";
+    const auto* factory = webhooks::find_connector_factory(d.type);
+    if (factory == nullptr) {
+      problems.push_back(path + ".type: no connector for '" + d.type + "'");
+    } else if (auto ok = factory->check(d); !ok) {
+      problems.push_back(path + "." + ok.error().field + ": " + ok.error().message);
+    }
   }
   return problems;
 }

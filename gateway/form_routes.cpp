@@ -2,14 +2,15 @@
 // the answer needs: find the source, check origin and token, parse and normalize (the
 // adapter), and the durable accept in Redis; everything else happens behind the stream.
 #include "gateway/routes.hpp"
+#include "core/json_text.hpp"
 
 #include "gateway/hook_support.hpp"
 
 #include "adapters/web_form/web_form.hpp"
 #include "gateway/cors.hpp"
-#include "gateway/lead_id.hpp"
-#include "gateway/logging.hpp"
-#include "gateway/time_format.hpp"
+#include "core/lead_id.hpp"
+#include "logging/logging.hpp"
+#include "core/time_format.hpp"
 #include "store/inbound_log.hpp"
 
 #include <boost/beast/core/string.hpp>
@@ -103,7 +104,7 @@ awaitable<response> post_form(const form_env& env, request_context& ctx) {
   if (parsed->honeypot) {
     // Answer like a success so the bot learns nothing; store nothing.
     env.stats.honeypot(src->id);
-    co_return finish(success(*src, ctx.req, new_lead_id(), false));
+    co_return finish(success(*src, ctx.req, core::new_lead_id(), false));
   }
 
   store::accept_request acc;
@@ -119,9 +120,9 @@ awaitable<response> post_form(const form_env& env, request_context& ctx) {
     acc.idempotency_key = parsed->event.event_id;
     acc.idempotency_window = src->dedupe_window;
   }
-  acc.lead_id = new_lead_id(ctx.received_at);
+  acc.lead_id = core::new_lead_id(ctx.received_at);
   parsed->event.lead_id = acc.lead_id;
-  acc.event_json = nlohmann::json(parsed->event).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  acc.event_json = core::json_text(nlohmann::json(parsed->event));
   acc.max_stream_length = env.cfg.redis.max_inbound_length;
 
   auto result = co_await store::async_accept(*ctx.redis, acc);

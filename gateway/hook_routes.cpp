@@ -7,7 +7,7 @@
 
 #include "adapters/adapter.hpp"
 #include "gateway/hook_support.hpp"
-#include "gateway/logging.hpp"
+#include "logging/logging.hpp"
 
 #include <algorithm>
 #include <array>
@@ -91,7 +91,7 @@ awaitable<response> on_hook(const hook_env& env, request_context& ctx) {
   if (!out) {
     if (out.error().code == errc::unauthorized) {
       env.stats.signature_failure(src_id);
-      logging::log(spdlog::level::warn, "webhook refused",
+      logging::warn("webhook refused",
                    {{"source", src_id}, {"reason", out.error().message}, {"ip", in.remote_ip}});
     }
     co_return error_response(out.error());
@@ -99,7 +99,7 @@ awaitable<response> on_hook(const hook_env& env, request_context& ctx) {
   std::optional<std::string> quarantine_reason = out->quarantine_reason;
   std::size_t accepted = 0;
   std::size_t duplicates = 0;
-  const auto window = std::max<std::chrono::milliseconds>(hs.src->dedupe_window, hooks::hook_idempotency_window);
+  const auto window = std::max<std::chrono::milliseconds>(hs.src->dedupe_window, store::provider_idempotency_window);
   for (auto& event : out->events) {
     if (event.event_id.empty()) {
       // Every adapter keys its events; an event without a key cannot be accepted idempotently.
@@ -108,7 +108,7 @@ awaitable<response> on_hook(const hook_env& env, request_context& ctx) {
       continue;
     }
     std::string key = event.event_id;
-    auto r = co_await hooks::async_accept_event(*ctx.redis, env.cfg.tenant, event, std::move(key), window,
+    auto r = co_await store::async_accept_event(*ctx.redis, env.cfg.tenant, event, std::move(key), window,
                                                 env.cfg.redis.max_inbound_length, ctx.received_at);
     if (!r) co_return hooks::store_error_response(r.error());
     if (r->duplicate) {
@@ -121,18 +121,19 @@ awaitable<response> on_hook(const hook_env& env, request_context& ctx) {
   }
 
   if (quarantine_reason) {
-    hooks::quarantine_entry q;
+    store::quarantine_entry q;
     q.tenant = env.cfg.tenant;
+    q.stage = "hook";
     q.source = src_id;
     q.channel = hs.segment;
     q.reason = *quarantine_reason;
     q.received_at = in.received_at;
     q.headers = hooks::headers_of_interest(in);
     q.body = std::move(in.body);
-    auto r = co_await hooks::async_quarantine(*ctx.redis, q);
+    auto r = co_await store::async_quarantine(*ctx.redis, q);
     if (!r) co_return hooks::store_error_response(r.error());
     env.stats.quarantined(src_id);
-    logging::log(spdlog::level::warn, "webhook payload quarantined",
+    logging::warn("webhook payload quarantined",
                  {{"source", src_id}, {"reason", q.reason}, {"entry", *r}});
   }
   env.stats.hook_ignored(src_id, out->ignored);

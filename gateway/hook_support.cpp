@@ -1,9 +1,9 @@
 // Shared pieces of the webhook, partner API and quarantine routes; see hook_support.hpp.
 #include "gateway/hook_support.hpp"
+#include "core/json_text.hpp"
 
-#include "gateway/lead_id.hpp"
-#include "gateway/time_format.hpp"
-#include "store/keys.hpp"
+#include "core/lead_id.hpp"
+#include "core/time_format.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -48,7 +48,7 @@ adapters::inbound_request make_inbound(request_context& ctx, std::string_view so
   in.body = std::move(req.body());
   in.content_type = std::string(req[http::field::content_type]);
   in.user_agent = std::string(req[http::field::user_agent]);
-  in.received_at = format_rfc3339_ms(ctx.received_at);
+  in.received_at = core::format_rfc3339_ms(ctx.received_at);
   std::string forwarded;
   in.headers.reserve(16);
   for (const auto& f : req) {
@@ -70,59 +70,7 @@ std::string headers_of_interest(const adapters::inbound_request& in) {
       if (name == h && !j.contains(name)) j[name] = bounded(value, 1024);
     }
   }
-  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-}
-
-awaitable<std::expected<std::string, core::error>> async_quarantine(store::redis_client& redis,
-                                                                   const quarantine_entry& q) {
-  std::vector<std::string> cmd{"XADD",
-                               store::keys::quarantine(q.tenant),
-                               "MAXLEN",
-                               "~",
-                               std::to_string(quarantine_max_length),
-                               "*",
-                               "stage",
-                               "hook",
-                               "source",
-                               q.source,
-                               "channel",
-                               q.channel,
-                               "reason",
-                               bounded(q.reason, quarantine_reason_limit),
-                               "received_at",
-                               q.received_at,
-                               "body_bytes",
-                               std::to_string(q.body.size()),
-                               "body",
-                               bounded(q.body, quarantine_body_limit),
-                               "headers",
-                               q.headers};
-  if (q.body.size() > quarantine_body_limit) {
-    cmd.emplace_back("body_truncated");
-    cmd.emplace_back("1");
-  }
-  auto r = co_await redis.async_exec(std::move(cmd));
-  if (!r) co_return std::unexpected(core::make_error(core::errc::unavailable, "redis unavailable: " + r.error().message));
-  if (r->is_error()) {
-    co_return std::unexpected(core::make_error(core::errc::unavailable, "redis refused the quarantine write: " + r->str));
-  }
-  co_return r->str;
-}
-
-awaitable<std::expected<store::accept_result, core::error>> async_accept_event(
-    store::redis_client& redis, const std::string& tenant, core::lead_event& event, std::string idempotency_key,
-    std::chrono::milliseconds window, std::size_t max_stream_length, std::chrono::system_clock::time_point now) {
-  store::accept_request acc;
-  acc.tenant = tenant;
-  acc.idempotency_key = std::move(idempotency_key);
-  acc.idempotency_window = window;
-  acc.lead_id = new_lead_id(now);
-  event.lead_id = acc.lead_id;
-  acc.event_json = nlohmann::json(event).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-  acc.max_stream_length = max_stream_length;
-  auto result = co_await store::async_accept(redis, acc);
-  if (result && result->duplicate) event.lead_id = result->lead_id;
-  co_return result;
+  return core::json_text(j);
 }
 
 response store_error_response(const core::error& err) {

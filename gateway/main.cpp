@@ -2,15 +2,15 @@
 // exit 2; check-config prints every problem as "path: reason" and exits 1.
 #include "config/config.hpp"
 #include "gateway/config_check.hpp"
-#include "gateway/delivery_pool.hpp"
-#include "gateway/imap_poller.hpp"
-#include "gateway/logging.hpp"
+#include "webhooks/delivery_pool.hpp"
+#include "pollers/imap_poller.hpp"
+#include "logging/logging.hpp"
 #include "gateway/metrics.hpp"
-#include "gateway/poll_service.hpp"
+#include "pollers/poll_service.hpp"
 #include "gateway/routes.hpp"
-#include "gateway/rules_watcher.hpp"
+#include "pipeline/rules_watcher.hpp"
 #include "gateway/server.hpp"
-#include "gateway/worker_pool.hpp"
+#include "pipeline/worker_pool.hpp"
 
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
@@ -54,8 +54,8 @@ struct roles {
   bool process = false;
 };
 
-gateway::process_worker_options worker_options(const config::config& cfg) {
-  gateway::process_worker_options o;
+pipeline::resolve_stage_options worker_options(const config::config& cfg) {
+  pipeline::resolve_stage_options o;
   o.tenant = cfg.tenant;
   o.batch = cfg.processing.batch;
   o.claim_idle = cfg.processing.claim_idle;
@@ -66,7 +66,7 @@ gateway::process_worker_options worker_options(const config::config& cfg) {
 }
 
 // The process role alone: workers and delivery until SIGTERM/SIGINT.
-int run_process_only(gateway::worker_pool& pool, gateway::delivery_pool& delivery) {
+int run_process_only(pipeline::worker_pool& pool, webhooks::delivery_pool& delivery) {
   asio::io_context ioc;
   asio::signal_set signals(ioc, SIGINT, SIGTERM);
   signals.async_wait([&](const boost::system::error_code&, int) {
@@ -80,7 +80,7 @@ int run_process_only(gateway::worker_pool& pool, gateway::delivery_pool& deliver
 int serve(const std::string& path, unsigned threads, int port, const std::string& listen, roles want) {
   config::config cfg;
   store::redis_options redis;
-  std::shared_ptr<const channels::enrich_settings> enrich;  // Zalo OA / Graph API use
+  std::shared_ptr<const provider_apis::api_settings> enrich;  // Zalo OA / Graph API use
   try {
     cfg = config::load(path);
     if (const char* url = std::getenv("LEADGATE_REDIS_URL"); url && *url) cfg.redis.url = url;
@@ -92,12 +92,12 @@ int serve(const std::string& path, unsigned threads, int port, const std::string
     redis = *parsed;
     redis.connect_timeout = cfg.redis.connect_timeout;
     redis.command_timeout = cfg.redis.command_timeout;
-    enrich = std::make_shared<const channels::enrich_settings>(channels::make_enrich_settings(cfg));
+    enrich = std::make_shared<const provider_apis::api_settings>(provider_apis::make_api_settings(cfg));
   } catch (const config::config_error& e) {
     std::cerr << "leadgate: config error: " << e.what() << "\n";
     return 2;
   }
-  gateway::logging::init(cfg.logging.level, cfg.logging.format);
+  logging::init(cfg.logging.level, cfg.logging.format);
 
   const unsigned workers = want.process ? cfg.processing.workers : 0;
   // With teams configured, each resolved lead is routed and assigned before it is acknowledged.
@@ -105,41 +105,43 @@ int serve(const std::string& path, unsigned threads, int port, const std::string
   auto live = std::make_shared<gateway::live_rules>(0, cfg.routing);
   routing::rule_set rules = cfg.routing;
   std::vector<routing::team> teams = cfg.teams;
-  if (auto st = gateway::load_routing(redis, cfg, std::chrono::seconds(3))) {
+  if (auto st = pipeline::load_routing(redis, cfg, std::chrono::seconds(3))) {
     live->set(st->version, std::make_shared<const routing::rule_set>(st->rules));
     rules = std::move(st->rules);
     teams = std::move(st->teams);
   } else {
-    gateway::logging::log(spdlog::level::warn, "routing store not read (" + st.error() + "); starting from the config");
+    logging::warn("routing store not read (" + st.error() + "); starting from the config");
   }
-  std::shared_ptr<gateway::assign_stage> stage;
+  std::shared_ptr<pipeline::assign_stage> stage;
   if (workers > 0 && !teams.empty()) {
-    gateway::assign_stage_options ao;
+    pipeline::assign_stage_options ao;
     ao.time_zone = cfg.time_zone;
     ao.store.tenant = cfg.tenant;
     ao.store.outbox_max_length = cfg.processing.outbox_limit;
-    stage = gateway::assign_stage::create(std::move(rules), std::move(teams), ao);
+    stage = pipeline::assign_stage::create(std::move(rules), std::move(teams), ao);
   }
   // Published rule changes reach this process's workers and dry-run within a second.
-  gateway::rules_watcher_options wo;
+  pipeline::rules_watcher_options wo;
   wo.tenant = cfg.tenant;
-  gateway::rules_watcher watcher(redis, wo, live, stage);
+  pipeline::rules_watcher watcher(redis, wo, live, stage);
   watcher.start();
-  gateway::worker_pool pool(redis, worker_options(cfg), workers, stage, enrich);
+  pipeline::worker_pool pool(redis, worker_options(cfg), workers, stage, enrich);
   // IMAP mailboxes are polled by the process role: like the workers, they feed lg:{t}:in.
-  std::unique_ptr<gateway::imap_pollers> mail;
+  std::unique_ptr<pollers::imap_pollers> mail;
   // Delivery (the outbox fan-out and one worker per destination) runs with the process role:
   // leases in Redis keep each destination to one process at a time (delivery_pool.hpp).
-  std::unique_ptr<gateway::delivery_pool> delivery;
+  std::unique_ptr<webhooks::delivery_pool> delivery;
   try {
-    if (want.process) delivery = std::make_unique<gateway::delivery_pool>(cfg, redis);
+    webhooks::delivery_pool_options dopts;
+    dopts.local_time = [zone = cfg.time_zone](std::int64_t ms) { return pipeline::make_clock_point(ms, zone); };
+    if (want.process) delivery = std::make_unique<webhooks::delivery_pool>(cfg, redis, std::move(dopts));
   } catch (const config::config_error& e) {
     std::cerr << "leadgate: config error: " << e.what() << "\n";
     return 2;
   }
   if (!want.http) {
     try {
-      if (want.process) mail = std::make_unique<gateway::imap_pollers>(cfg, redis);
+      if (want.process) mail = std::make_unique<pollers::imap_pollers>(cfg, redis);
     } catch (const config::config_error& e) {
       std::cerr << "leadgate: config error: " << e.what() << "\n";
       return 2;
@@ -159,7 +161,7 @@ int serve(const std::string& path, unsigned threads, int port, const std::string
   std::optional<gateway::router> routes;
   try {
     routes.emplace(gateway::build_router(cfg, stats, live));
-    if (want.process) mail = std::make_unique<gateway::imap_pollers>(cfg, redis, &stats);
+    if (want.process) mail = std::make_unique<pollers::imap_pollers>(cfg, redis, stats.poll_observer());
   } catch (const config::config_error& e) {
     std::cerr << "leadgate: config error: " << e.what() << "\n";
     return 2;
@@ -189,9 +191,9 @@ int serve(const std::string& path, unsigned threads, int port, const std::string
   // After start: the source's lock orders the workers' creation before any scrape reads them.
   if (workers > 0) stats.set_processing_source([&pool] { return pool.totals(); });
   if (delivery) delivery->start();
-  gateway::lead_poller_options poll_opts;
+  pollers::lead_ads_poller_options poll_opts;
   poll_opts.max_stream_length = cfg.redis.max_inbound_length;
-  gateway::poll_service polls(redis, *enrich, poll_opts);
+  pollers::poll_service polls(redis, *enrich, poll_opts);
   polls.start();
   if (mail) mail->start();
   srv.run();
@@ -199,7 +201,7 @@ int serve(const std::string& path, unsigned threads, int port, const std::string
   polls.stop();
   pool.stop();
   if (delivery) delivery->stop();
-  gateway::logging::log(spdlog::level::info, "stopped");
+  logging::info("stopped");
   return 0;
 }
 

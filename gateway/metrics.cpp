@@ -1,7 +1,9 @@
 // Metric families and their per-thread series caches; see metrics.hpp.
 #include "gateway/metrics.hpp"
 
-#include "gateway/assign_stage.hpp"
+#include "store/stream_consumer.hpp"
+
+#include "pipeline/assign_stage.hpp"
 #include "store/keys.hpp"
 #include "store/queues.hpp"
 
@@ -77,6 +79,8 @@ metrics::metrics()
                                    "Authentic webhook items with nothing to record (receipts, echoes), by source")),
       quarantined_(counter_family(*registry_, "leadgate_quarantined_total",
                                   "Authentic webhook payloads that did not parse, kept in the quarantine stream, by source")),
+      poll_position_resets_(counter_family(*registry_, "leadgate_poll_position_resets_total",
+                                           "Polled mailboxes whose stored position was not a number, rescanned, by source")),
       redis_errors_(counter_family(*registry_, "leadgate_redis_errors_total",
                                    "Redis error replies and timeouts").Add({})),
       redis_connected_(gauge_family(*registry_, "leadgate_redis_connected",
@@ -142,24 +146,11 @@ void metrics::collect_processing() const {
 
 awaitable<void> metrics::async_refresh_processing(store::redis_client& redis) {
   if (processing_group_.empty()) co_return;
-  std::vector<std::string> cmd{"XINFO", "GROUPS", store::keys::inbound(processing_tenant_)};
-  auto r = co_await redis.async_exec(std::move(cmd));
-  // No stream yet (nothing accepted): nothing waits. Other errors keep the last values.
-  if (r && r->is_error() && r->str.find("no such key") != std::string::npos) {
-    processing_lag_.Set(0);
-    processing_pending_.Set(0);
-    co_return;
-  }
-  if (!r || !r->is_array()) co_return;
-  for (const auto& g : r->elements) {
-    const auto* name = g.field("name");
-    if (!name || name->str != processing_group_) continue;
-    if (const auto* pending = g.field("pending"); pending && pending->as_integer())
-      processing_pending_.Set(static_cast<double>(*pending->as_integer()));
-    // Redis cannot always count the lag (entries deleted in the middle of the stream): nil.
-    if (const auto* lag = g.field("lag"); lag && lag->as_integer())
-      processing_lag_.Set(static_cast<double>(*lag->as_integer()));
-  }
+  auto b = co_await store::async_group_backlog(redis, store::keys::inbound(processing_tenant_), processing_group_);
+  if (!b) co_return;  // Redis failed: the last values stay
+  processing_pending_.Set(static_cast<double>(b->pending));
+  // Redis cannot always count the lag (entries deleted in the middle of the stream).
+  if (b->lag >= 0) processing_lag_.Set(static_cast<double>(b->lag));
 }
 
 void metrics::set_delivery_source(std::function<delivery_report()> source) {
@@ -232,6 +223,16 @@ void metrics::hook_ignored(std::string_view source, std::size_t count) {
   if (count > 0) source_counter(hook_ignored_, source).Increment(static_cast<double>(count));
 }
 void metrics::quarantined(std::string_view source) { source_counter(quarantined_, source).Increment(); }
+void metrics::poll_position_reset(std::string_view source) { source_counter(poll_position_resets_, source).Increment(); }
+
+pollers::poll_observer metrics::poll_observer() {
+  pollers::poll_observer o;
+  o.accepted = [this](std::string_view s) { lead_accepted(s); };
+  o.duplicate = [this](std::string_view s) { lead_duplicate(s); };
+  o.quarantined = [this](std::string_view s) { quarantined(s); };
+  o.position_reset = [this](std::string_view s) { poll_position_reset(s); };
+  return o;
+}
 
 void metrics::sync_redis(std::size_t worker_index, const store::redis_client& client) {
   const auto& s = client.stats();
@@ -244,7 +245,7 @@ void metrics::sync_redis(std::size_t worker_index, const store::redis_client& cl
   redis_connected_.Add({{"thread", std::to_string(worker_index)}}).Set(client.connected() ? 1.0 : 0.0);
 }
 
-void metrics::watch_assignments(std::shared_ptr<const assign_stage> stage) {
+void metrics::watch_assignments(std::shared_ptr<const pipeline::assign_stage> stage) {
   std::lock_guard lock(assign_watch_->mutex);
   assign_watch_->stage = std::move(stage);
 }
@@ -256,7 +257,7 @@ void metrics::watch_queues(store::assign_options opts, std::string time_zone) {
 
 awaitable<void> metrics::async_refresh_assignments(store::redis_client& redis) {
   auto& w = *assign_watch_;
-  std::shared_ptr<const assign_stage> stage;
+  std::shared_ptr<const pipeline::assign_stage> stage;
   std::optional<std::pair<store::assign_options, std::string>> queues;
   {
     std::lock_guard lock(w.mutex);
@@ -285,7 +286,7 @@ awaitable<void> metrics::async_refresh_assignments(store::redis_client& redis) {
   const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                       std::chrono::system_clock::now().time_since_epoch())
                       .count();
-  const store::clock_point now = make_clock_point(ms, queues->second);
+  const store::clock_point now = pipeline::make_clock_point(ms, queues->second);
   auto view = co_await store::async_queues(redis, queues->first, now);
   if (!view) co_return;  // Redis errors are counted by sync_redis; the gauges keep their last value
   for (const auto& t : view->teams) {

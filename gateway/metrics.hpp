@@ -4,7 +4,11 @@
 #pragma once
 
 #include "core/asio.hpp"
+#include "pipeline/assign_stage.hpp"
+#include "pipeline/worker_pool.hpp"
+#include "pollers/imap_poller.hpp"
 #include "store/assignments.hpp"
+#include "webhooks/delivery_report.hpp"
 #include "store/redis_client.hpp"
 
 #include <prometheus/counter.h>
@@ -26,8 +30,6 @@
 
 namespace lg::gateway {
 
-class assign_stage;  // gateway/assign_stage.hpp
-
 class metrics {
  public:
   metrics();
@@ -44,27 +46,20 @@ class metrics {
   void signature_failure(std::string_view source);
   void hook_ignored(std::string_view source, std::size_t count);
   void quarantined(std::string_view source);
+  // Polled mailboxes: a stored position that was not a number, reset to a rescan
+  // (leadgate_poll_position_resets_total{source}).
+  void poll_position_reset(std::string_view source);
+  // What the pollers report, counted as the webhooks' (accepted, duplicate, quarantined).
+  pollers::poll_observer poll_observer();
 
   // Folds one worker's Redis client counters into leadgate_redis_errors_total and sets
   // leadgate_redis_connected{thread}. Call from that worker's thread only.
   void sync_redis(std::size_t worker_index, const store::redis_client& client);
 
-  // Delivery (gateway/delivery_pool.hpp), as the pool reports it at each scrape: totals of
+  // Delivery (webhooks/delivery_pool.hpp), as the pool reports it at each scrape: totals of
   // this process since it started, and what the last sample of Redis found.
-  struct delivery_figures {
-    std::string destination;
-    std::uint64_t attempts = 0, delivered = 0, failures = 0, dead = 0, redis_errors = 0;
-    int breaker = 0;          // 0 closed, 1 half-open, 2 open
-    bool lease_held = false;  // this process delivers the destination now
-    long long backlog = 0;    // entries waiting: destination stream + parked for retry
-    long long dead_letters = 0;
-    double lag_seconds = 0;   // age of the oldest entry waiting
-  };
-  struct delivery_report {
-    std::vector<delivery_figures> destinations;
-    long long outbox_length = 0;  // outbox entries not yet copied (writers refuse at the limit)
-    std::uint64_t fanout_entries = 0;
-  };
+  using delivery_figures = webhooks::delivery_figures;
+  using delivery_report = webhooks::delivery_report;
   // Called at each scrape (from an HTTP thread): leadgate_deliveries_total{destination,outcome}
   // (delivered, retried, dead), leadgate_delivery_attempts_total, leadgate_delivery_breaker_state
   // (0 closed, 1 half-open, 2 open), leadgate_delivery_lease_held, leadgate_delivery_backlog,
@@ -75,18 +70,16 @@ class metrics {
   // route calls it before serialize): leadgate_assignments_total{team,strategy,outcome} and
   // leadgate_sla_reassignments_total from this process's stage (watch_assignments), and
   // leadgate_team_waiting{team,queue="backlog|claim"} read from Redis (watch_queues).
-  void watch_assignments(std::shared_ptr<const assign_stage> stage);
+  void watch_assignments(std::shared_ptr<const pipeline::assign_stage> stage);
   void watch_queues(store::assign_options opts, std::string time_zone);
   awaitable<void> async_refresh_assignments(store::redis_client& redis);
 
-  // Processing (gateway/worker_pool.hpp): totals of this process's workers since it started,
+  // Processing (pipeline/worker_pool.hpp): totals of this process's workers since it started,
   // folded in at each scrape as leadgate_events_processed_total{outcome}: resolved, duplicate
   // (a redelivery, no second effect), quarantined, retry (left pending: Redis error, routing
   // failure, provider fetch to try again); and leadgate_events_claimed_total (taken over from
   // a dead worker).
-  struct processing_totals {
-    std::uint64_t resolved = 0, duplicate = 0, quarantined = 0, retry = 0, claimed = 0;
-  };
+  using processing_totals = pipeline::processing_totals;
   void set_processing_source(std::function<processing_totals()> source);
   // The processing group on lg:{t}:in, read from Redis by async_refresh_processing (the
   // /metrics route calls it before serialize): leadgate_processing_lag, entries no worker has
@@ -111,6 +104,7 @@ class metrics {
   prometheus::Family<prometheus::Counter>& signature_failures_;
   prometheus::Family<prometheus::Counter>& hook_ignored_;
   prometheus::Family<prometheus::Counter>& quarantined_;
+  prometheus::Family<prometheus::Counter>& poll_position_resets_;
   prometheus::Counter& redis_errors_;
   prometheus::Family<prometheus::Gauge>& redis_connected_;
 
@@ -134,7 +128,7 @@ class metrics {
   prometheus::Family<prometheus::Gauge>& team_waiting_;
   struct assign_watch {
     std::mutex mutex;
-    std::shared_ptr<const assign_stage> stage;
+    std::shared_ptr<const pipeline::assign_stage> stage;
     std::optional<std::pair<store::assign_options, std::string>> queues;  // options, time zone
     std::map<std::tuple<std::string, std::string, std::string>, std::uint64_t> seen;
     std::uint64_t reassigned_seen = 0;

@@ -2,8 +2,8 @@
 // metrics, a JSON index of the API, and the thank-you page the default config points at.
 #include "gateway/routes.hpp"
 
-#include "gateway/logging.hpp"
-#include "store/redis_client.hpp"
+#include "logging/logging.hpp"
+#include "store/team_view.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -40,12 +40,7 @@ constexpr std::string_view not_ready_body = R"({"status":"unavailable","redis":"
 
 awaitable<response> readyz(metrics& stats, request_context& ctx) {
   auto* redis = ctx.redis;
-  bool ok = redis && redis->connected();
-  if (ok) {
-    std::vector<std::string> ping{std::string("PING")};
-    auto pong = co_await redis->async_exec(std::move(ping));
-    ok = pong && !pong->is_error() && pong->as_string() == "PONG";
-  }
+  const bool ok = redis && co_await store::async_ping(*redis);
   if (redis) stats.sync_redis(ctx.worker_index, *redis);
   if (!ok) {
     auto res = json_response(http::status::service_unavailable, std::string(not_ready_body));

@@ -3,10 +3,11 @@
 // own status. Idempotency-Key covers the whole request: a retried request answers every item
 // with the lead id of its first delivery instead of adding stream entries.
 #include "gateway/routes.hpp"
+#include "core/json_text.hpp"
 
 #include "adapters/partner_api/partner_api.hpp"
 #include "gateway/hook_support.hpp"
-#include "gateway/logging.hpp"
+#include "logging/logging.hpp"
 
 #include <memory>
 #include <vector>
@@ -92,7 +93,7 @@ awaitable<response> post_leads(const partner_env& env, request_context& ctx) {
     if (!idem.empty() && event.extra.find("external_id") == event.extra.end()) {
       idem_key = "api:" + src.id + ":idem:" + idem + ":" + std::to_string(i);
     }
-    auto r = co_await hooks::async_accept_event(*ctx.redis, env.cfg.tenant, event, std::move(idem_key),
+    auto r = co_await store::async_accept_event(*ctx.redis, env.cfg.tenant, event, std::move(idem_key),
                                                 partner_idempotency_window, env.cfg.redis.max_inbound_length,
                                                 ctx.received_at);
     // Items accepted before the failure are safe to send again: their keys answer the retry.
@@ -119,7 +120,7 @@ awaitable<response> post_leads(const partner_env& env, request_context& ctx) {
   nlohmann::json body{{"accepted", accepted}, {"duplicates", duplicates}, {"errors", errors},
                       {"results", std::move(results)}};
   co_return json_response(http::status::ok,
-                          body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+                          core::json_text(body));
 }
 
 }  // namespace

@@ -50,7 +50,7 @@ class router {
     const handler* target = nullptr;
     std::string_view pattern;  // the matched route's pattern ("" when not found)
     route_params params;
-    std::string allow;  // "GET, POST" for method_not_allowed
+    std::string allow;  // the Allow header for method_not_allowed, such as: GET, POST
   };
   // Pure lookup; params point into `path`.
   match_result match(http::verb method, std::string_view path) const;

@@ -3,12 +3,16 @@
 #pragma once
 
 #include "config/config.hpp"
-#include "gateway/admin_auth.hpp"
+#include "gateway/admin/auth.hpp"
 #include "gateway/client_ip.hpp"
 #include "gateway/metrics.hpp"
 #include "gateway/router.hpp"
 
 #include <memory>
+
+namespace lg::pipeline {
+class live_rules;
+}  // namespace lg::pipeline
 
 namespace lg::gateway {
 
@@ -41,7 +45,7 @@ void add_team_routes(router& r, const config::config& cfg, std::shared_ptr<const
 // GET /admin/v1/queues (viewer and above).
 void add_queues_routes(router& r, const config::config& cfg, std::shared_ptr<const admin_auth> auth);
 
-class live_rules;  // gateway/rules_watcher.hpp
+using pipeline::live_rules;  // pipeline/rules_watcher.hpp
 
 // /admin/v1/rules (GET/PUT, validate, test, history, rollback) and /admin/v1/audit. `live`: the
 // rules this process applies (the dry-run uses them); null: the stored current set.
@@ -51,7 +55,7 @@ void add_admin_rules_routes(router& r, const config::config& cfg, std::shared_pt
 void add_admin_teams_routes(router& r, const config::config& cfg, std::shared_ptr<const admin_auth> auth);
 
 // Every route family (gateway/routes.cpp), with one admin_auth shared by the admin routes.
-// `live`: the rules this process applies (gateway/rules_watcher.hpp), for the dry-run.
+// `live`: the rules this process applies (pipeline/rules_watcher.hpp), for the dry-run.
 // Throws config::config_error when server.trusted_proxies is invalid.
 router build_router(const config::config& cfg, metrics& stats, std::shared_ptr<live_rules> live = nullptr);
 

@@ -1,7 +1,8 @@
 // Threads, acceptor and graceful shutdown; the per-connection loop is in session.cpp.
 #include "gateway/server_internal.hpp"
+#include "runtime/spawn.hpp"
 
-#include "gateway/logging.hpp"
+#include "logging/logging.hpp"
 
 
 #include <chrono>
@@ -24,19 +25,18 @@ awaitable<void> accept_loop(server::state& s) {
     if (ec == asio::error::operation_aborted || !s.acceptor->is_open()) co_return;
     if (ec) {
       // EMFILE and friends: wait a little instead of spinning on the same error.
-      logging::log(spdlog::level::warn, "accept failed", {{"error", ec.message()}});
+      logging::warn("accept failed", {{"error", ec.message()}});
       backoff.expires_after(50ms);
       co_await backoff.async_wait(redirect_error(use_awaitable, ec));
       continue;
     }
     if (s.open_connections.load(std::memory_order_relaxed) >= s.opts.server.max_connections) {
-      asio::co_spawn(w.ioc, refuse_connection(std::move(socket), s.opts.server.write_timeout),
-                     [](std::exception_ptr e) { log_escaped("refuse_connection", e); });
+      runtime::spawn_logged(w.ioc.get_executor(), refuse_connection(std::move(socket), s.opts.server.write_timeout),
+                            "refuse connection");
       continue;
     }
     s.open_connections.fetch_add(1, std::memory_order_relaxed);
-    asio::co_spawn(w.ioc, run_session(w, s, std::move(socket)),
-                   [](std::exception_ptr e) { log_escaped("session", e); });
+    runtime::spawn_logged(w.ioc.get_executor(), run_session(w, s, std::move(socket)), "session");
   }
 }
 
@@ -65,7 +65,7 @@ awaitable<void> shutdown(server::state& s) {
     co_await timer.async_wait(redirect_error(use_awaitable, ec));
   }
   if (s.open_connections.load() > 0) {
-    logging::log(spdlog::level::warn, "shutdown grace over; closing connections",
+    logging::warn("shutdown grace over; closing connections",
                  {{"open", std::to_string(s.open_connections.load())}});
     on_each_worker(s, [](worker& w) {
       for (auto* c : w.connections) c->stream->socket().close();
@@ -84,17 +84,6 @@ awaitable<void> shutdown(server::state& s) {
 }
 
 }  // namespace
-
-void log_escaped(const char* what, std::exception_ptr e) {
-  if (!e) return;
-  try {
-    std::rethrow_exception(e);
-  } catch (const std::exception& ex) {
-    logging::log(spdlog::level::err, "coroutine failed", {{"where", what}, {"error", ex.what()}});
-  } catch (...) {
-    logging::log(spdlog::level::err, "coroutine failed", {{"where", what}, {"error", "unknown"}});
-  }
-}
 
 server::server(server_options opts, const router& routes, metrics& stats)
     : state_(std::make_unique<state>(std::move(opts), routes, stats)) {}
@@ -127,7 +116,7 @@ void server::start() {
     s.signals.emplace(ioc0, SIGTERM, SIGINT);
     s.signals->async_wait([this](const boost::system::error_code& ec, int sig) {
       if (ec) return;
-      logging::log(spdlog::level::info, "signal received; shutting down", {{"signal", std::to_string(sig)}});
+      logging::info("signal received; shutting down", {{"signal", std::to_string(sig)}});
       stop();
     });
   }
@@ -142,7 +131,7 @@ void server::run() {
   for (auto& w : s.workers) {
     asio::post(w->ioc, [wk = w.get()] { wk->redis->start(); });
   }
-  asio::co_spawn(s.workers.front()->ioc, accept_loop(s), [](std::exception_ptr e) { log_escaped("accept", e); });
+  runtime::spawn_logged(s.workers.front()->ioc.get_executor(), accept_loop(s), "accept");
   for (std::size_t i = 1; i < s.workers.size(); ++i) {
     auto* w = s.workers[i].get();
     w->thread = std::thread([w] { w->ioc.run(); });
@@ -156,7 +145,7 @@ void server::run() {
 void server::stop() {
   auto& s = *state_;
   if (s.workers.empty() || s.stop_requested.exchange(true)) return;
-  asio::co_spawn(s.workers.front()->ioc, shutdown(s), [](std::exception_ptr e) { log_escaped("shutdown", e); });
+  runtime::spawn_logged(s.workers.front()->ioc.get_executor(), shutdown(s), "shutdown");
 }
 
 }  // namespace lg::gateway

@@ -53,7 +53,5 @@ struct server::state {
 awaitable<void> run_session(worker& w, server::state& s, tcp::socket socket);
 // Over max_connections: answer 503 and close without reading a request.
 awaitable<void> refuse_connection(tcp::socket socket, std::chrono::milliseconds write_timeout);
-// Completion handler for co_spawn: logs an exception that escaped a coroutine.
-void log_escaped(const char* what, std::exception_ptr e);
 
 }  // namespace lg::gateway

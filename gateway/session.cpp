@@ -2,7 +2,7 @@
 // the answer, and repeat while keep-alive holds and the server is not shutting down.
 #include "gateway/server_internal.hpp"
 
-#include "gateway/logging.hpp"
+#include "logging/logging.hpp"
 
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http.hpp>
@@ -131,7 +131,7 @@ awaitable<void> run_session(worker& w, server::state& s, tcp::socket socket) {
         res = co_await s.routes.dispatch(ctx, route_label);
       } catch (const std::exception& e) {
         // A handler bug must cost one request, not the connection's thread.
-        logging::log(spdlog::level::err, "handler failed", {{"route", route_label}, {"error", e.what()}});
+        logging::error("handler failed", {{"route", route_label}, {"error", e.what()}});
         res = error_response(core::make_error(core::errc::internal, "internal error"));
         keep_alive = false;
       }
@@ -146,10 +146,10 @@ awaitable<void> run_session(worker& w, server::state& s, tcp::socket socket) {
     co_await http::async_write(stream, res, redirect_error(use_awaitable, ec));
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     s.stats.observe_request(route_label, status, seconds);
-    if (spdlog::default_logger_raw()->should_log(spdlog::level::debug)) {
+    if (logging::enabled(spdlog::level::debug)) {
       const std::string status_text = std::to_string(status);
       const std::string micros = std::to_string(static_cast<long long>(seconds * 1e6));
-      logging::log(spdlog::level::debug, "request",
+      logging::debug("request",
                    {{"route", route_label}, {"status", status_text}, {"us", micros}, {"peer", peer.to_string()}});
     }
     if (ec) break;

@@ -5,8 +5,8 @@
 // once: HSET lg:{t}:sync:<d> poke 1). Answers 202 {"status":"pull_scheduled"}.
 #include "gateway/routes.hpp"
 
-#include "adapters/signature.hpp"
-#include "webhooks/sugarcrm/sugarcrm_poller.hpp"
+#include "core/digest.hpp"
+#include "webhooks/connectors/sugarcrm/sugarcrm_poller.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -35,7 +35,7 @@ awaitable<response> notify(const config::config& cfg, request_context& ctx) {
   const std::string_view auth(raw_auth.data(), raw_auth.size());
   constexpr std::string_view bearer = "Bearer ";
   if (auth.size() <= bearer.size() || !auth.starts_with(bearer) ||
-      !adapters::sig::equal_constant_time(auth.substr(bearer.size()), secret->second)) {
+      !core::equal_constant_time(auth.substr(bearer.size()), secret->second)) {
     auto res = error_response(make_error(errc::unauthorized, "missing or wrong bearer token", "authorization"));
     res.set(http::field::www_authenticate, "Bearer");
     co_return res;

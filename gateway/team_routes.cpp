@@ -5,12 +5,14 @@
 // An agent token acts as its configured member; an admin token names the member in the body
 // ({"member": "…"}) and may release any lead. Viewers get 403, no token 401.
 #include "gateway/routes.hpp"
+#include "core/json_text.hpp"
 
-#include "gateway/assign_stage.hpp"
-#include "gateway/time_format.hpp"
+#include "pipeline/assign_stage.hpp"
+#include "core/time_format.hpp"
 #include "store/contacts.hpp"
 #include "store/keys.hpp"
 #include "store/queues.hpp"
+#include "store/team_view.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -35,11 +37,11 @@ store::clock_point now_point(const team_env& env) {
   const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                       std::chrono::system_clock::now().time_since_epoch())
                       .count();
-  return make_clock_point(ms, env.time_zone);
+  return pipeline::make_clock_point(ms, env.time_zone);
 }
 
 response ok_json(const json& j) {
-  auto res = json_response(http::status::ok, j.dump(-1, ' ', false, json::error_handler_t::replace));
+  auto res = json_response(http::status::ok, core::json_text(j));
   res.set(http::field::cache_control, "no-store");
   return res;
 }
@@ -94,7 +96,7 @@ std::expected<std::string, core::error> acting_member(const principal& who, cons
 
 json due_json(std::int64_t due_ms) {
   if (due_ms <= 0) return nullptr;
-  return format_rfc3339_ms(std::chrono::system_clock::time_point(std::chrono::milliseconds(due_ms)));
+  return core::format_rfc3339_ms(std::chrono::system_clock::time_point(std::chrono::milliseconds(due_ms)));
 }
 
 json assignment_json(const store::assignment& a) {
@@ -128,10 +130,8 @@ awaitable<response> claim(const team_env& env, request_context& ctx) {
   json out{{"lead", assignment_json(a)}, {"contact", nullptr}};
   // The contact, so the agent can call at once (the claim already happened: a failure here
   // leaves the contact out rather than failing the claim).
-  std::vector<std::string> hget{"HGET", store::keys::assignment(env.store.tenant, a.event_id), "c"};
-  if (auto c = co_await ctx.redis->async_exec(std::move(hget)); c && c->as_string() && !c->as_string()->empty()) {
-    auto contact = co_await store::async_get_contact(*ctx.redis, env.store.tenant, *c->as_string(),
-                                                     claim_timeline_entries);
+  if (auto c = co_await store::async_assignment_contact(*ctx.redis, env.store.tenant, a.event_id); c && !c->empty()) {
+    auto contact = co_await store::async_get_contact(*ctx.redis, env.store.tenant, *c, claim_timeline_entries);
     if (contact && contact->has_value()) out["contact"] = std::move(**contact);
   }
   co_return ok_json(out);

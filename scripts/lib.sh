@@ -3,6 +3,8 @@
 
 lg_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 lg_jobs=${LG_JOBS:-$(nproc)}
+# ccache with precompiled headers (cmake/pch.cmake) caches only with these.
+export CCACHE_SLOPPINESS=${CCACHE_SLOPPINESS:-pch_defines,time_macros,include_file_mtime,include_file_ctime}
 
 # lg_build <build dir> <build type> [extra cmake args...]: configure once, then build.
 lg_build() {

@@ -1,5 +1,6 @@
 // The assignment repository: one assign.lua call per operation.
 #include "store/assignments.hpp"
+#include "core/json_text.hpp"
 
 #include "assign.hpp"
 #include "store/keys.hpp"
@@ -19,7 +20,6 @@ const lua_script& assign_script() {
   return script;
 }
 
-std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
 
 core::error bad_reply(std::string_view what) {
   return core::make_error(core::errc::internal, "assign: unexpected reply to " + std::string(what));
@@ -39,7 +39,7 @@ std::int64_t int_of(const redis_reply& r) {
 awaitable<std::expected<redis_reply, core::error>> run(redis_client& redis, const assign_options& opts,
                                                        std::string_view op, const clock_point& now,
                                                        const json& payload) {
-  auto call = make_assign_call(opts, op, now, dump(payload));
+  auto call = make_assign_call(opts, op, now, core::json_text(payload));
   auto r = co_await assign_script().async_run(redis, std::move(call.keys), std::move(call.args));
   if (!r) co_return std::unexpected(r.error());
   if (r->is_error()) {

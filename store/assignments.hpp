@@ -8,7 +8,7 @@
 // lg:{t}:outbox for the sync side. A second assign of one event id answers the first decision.
 //
 // The store knows nothing of rules or time zones: the caller passes the strategy, the team and
-// the tenant-local time (store::clock_point); routing/ and gateway/assign_stage.hpp do that.
+// the tenant-local time (store::clock_point); routing/ and pipeline/assign_stage.hpp do that.
 #pragma once
 
 #include "core/asio.hpp"

@@ -1,6 +1,8 @@
 // The contact repository: one resolve.lua call per event, and the read side for the API.
 #include "store/contacts.hpp"
 
+#include "core/time_format.hpp"
+
 #include "resolve.hpp"
 #include "store/keys.hpp"
 #include "store/lua_script.hpp"
@@ -24,38 +26,6 @@ core::error redis_error(std::string message) {
 }
 
 }  // namespace
-
-std::optional<std::int64_t> parse_rfc3339(std::string_view s) noexcept {
-  int y = 0, mo = 0, d = 0, h = 0, mi = 0, sec = 0;
-  if (s.size() < 20) return std::nullopt;
-  std::string head(s.substr(0, 19));
-  char t = 0;
-  if (std::sscanf(head.c_str(), "%4d-%2d-%2d%c%2d:%2d:%2d", &y, &mo, &d, &t, &h, &mi, &sec) != 7 ||
-      (t != 'T' && t != 't' && t != ' '))
-    return std::nullopt;
-  std::size_t i = 19;
-  if (i < s.size() && s[i] == '.') {
-    ++i;
-    while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i;
-  }
-  std::int64_t offset = 0;
-  std::string_view zone = s.substr(i);
-  if (zone == "Z" || zone == "z") {
-    offset = 0;
-  } else if (zone.size() == 6 && (zone[0] == '+' || zone[0] == '-') && zone[3] == ':') {
-    int oh = 0, om = 0;
-    std::string z(zone.substr(1));
-    if (std::sscanf(z.c_str(), "%2d:%2d", &oh, &om) != 2) return std::nullopt;
-    offset = (zone[0] == '+' ? 1 : -1) * (oh * 3600 + om * 60);
-  } else {
-    return std::nullopt;
-  }
-  using namespace std::chrono;
-  year_month_day ymd{year{y}, month{static_cast<unsigned>(mo)}, day{static_cast<unsigned>(d)}};
-  if (!ymd.ok() || h > 23 || mi > 59 || sec > 60) return std::nullopt;
-  std::int64_t days = sys_days{ymd}.time_since_epoch().count();
-  return days * 86400 + h * 3600 + mi * 60 + sec - offset;
-}
 
 std::string truncate_utf8(std::string_view s, std::size_t limit) {
   if (s.size() <= limit) return std::string(s);
@@ -92,9 +62,9 @@ resolve_call make_resolve_call(const core::lead_event& e, const core::identity& 
   for (const auto& k : id.keys) call.keys.push_back(pfx + "kx:" + std::to_string(identity_bucket(k, buckets)));
 
   std::int64_t at = 0;
-  if (auto t = parse_rfc3339(e.occurred_at)) {
+  if (auto t = core::parse_rfc3339(e.occurred_at)) {
     at = *t;
-  } else if (auto r = parse_rfc3339(e.received_at)) {
+  } else if (auto r = core::parse_rfc3339(e.received_at)) {
     at = *r;
   } else {
     at = std::chrono::duration_cast<std::chrono::seconds>(

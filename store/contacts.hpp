@@ -96,9 +96,6 @@ awaitable<std::expected<resolve_result, core::error>> async_resolve(redis_client
 // Parses the script's reply (exposed for tests).
 std::expected<resolve_result, core::error> parse_resolve_reply(const redis_reply& r);
 
-// Epoch seconds of an RFC 3339 time ("2026-11-22T03:00:00.123Z", "+07:00" offsets too);
-// nullopt when it does not parse.
-std::optional<std::int64_t> parse_rfc3339(std::string_view s) noexcept;
 
 // The first `limit` bytes of `s`, cut on a UTF-8 character boundary.
 std::string truncate_utf8(std::string_view s, std::size_t limit);

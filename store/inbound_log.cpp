@@ -2,13 +2,18 @@
 // unknown is errc::unavailable, so the HTTP layer answers 503 and the provider retries; the
 // idempotency key makes that retry harmless if the first attempt did land.
 #include "store/inbound_log.hpp"
+#include "core/json_text.hpp"
+
+#include "core/lead_id.hpp"
+
+#include <nlohmann/json.hpp>
 
 #include "store/keys.hpp"
 #include "store/lua_script.hpp"
 
 #include "accept.hpp"
 
-#include <spdlog/spdlog.h>
+#include "logging/logging.hpp"
 
 namespace lg::store {
 namespace {
@@ -40,7 +45,7 @@ std::expected<accept_result, core::error> map_reply(const redis_reply& r) {
   if (r.is_error()) {
     if (r.str.starts_with("LGFULL")) return fail(core::errc::unavailable, "inbound backlog full");
     // OOM, READONLY (failover), LOADING, BUSY...: Redis cannot take the write now.
-    spdlog::warn("accept: redis refused the write: {}", r.str);
+    logging::warn("accept: redis refused the write", {{"reply", r.str}});
     return fail(core::errc::unavailable, "redis refused the write: " + r.str);
   }
   const auto& e = r.elements;
@@ -70,6 +75,22 @@ awaitable<std::expected<accept_result, core::error>> async_accept(redis_client& 
     co_return fail(core::errc::unavailable, "redis unavailable: " + reply.error().message);
   }
   co_return map_reply(*reply);
+}
+
+awaitable<std::expected<accept_result, core::error>> async_accept_event(
+    redis_client& redis, const std::string& tenant, core::lead_event& event, std::string idempotency_key,
+    std::chrono::milliseconds window, std::size_t max_stream_length, std::chrono::system_clock::time_point now) {
+  accept_request acc;
+  acc.tenant = tenant;
+  acc.idempotency_key = std::move(idempotency_key);
+  acc.idempotency_window = window;
+  acc.lead_id = core::new_lead_id(now);
+  event.lead_id = acc.lead_id;
+  acc.event_json = core::json_text(nlohmann::json(event));
+  acc.max_stream_length = max_stream_length;
+  auto result = co_await async_accept(redis, acc);
+  if (result && result->duplicate) event.lead_id = result->lead_id;
+  co_return result;
 }
 
 }  // namespace lg::store

@@ -4,6 +4,7 @@
 
 #include "core/asio.hpp"
 #include "core/error.hpp"
+#include "core/lead_event.hpp"
 #include "store/redis_client.hpp"
 
 #include <chrono>
@@ -11,6 +12,10 @@
 #include <string>
 
 namespace lg::store {
+
+// Providers retry a webhook for hours (Zalo about an hour, Meta longer): a replay inside this
+// window is answered from the idempotency key instead of becoming a second stream entry.
+inline constexpr std::chrono::hours provider_idempotency_window{48};
 
 struct accept_request {
   std::string tenant;
@@ -29,5 +34,12 @@ struct accept_result {
 
 awaitable<std::expected<accept_result, core::error>> async_accept(redis_client& redis,
                                                                   const accept_request& req);
+
+// The accept of one lead event, as forms, webhooks, the partner API and the pollers all make it:
+// a new lead id (core::new_lead_id at `now`) is set on the event, or the first delivery's when
+// the key was seen within `window`.
+awaitable<std::expected<accept_result, core::error>> async_accept_event(
+    redis_client& redis, const std::string& tenant, core::lead_event& event, std::string idempotency_key,
+    std::chrono::milliseconds window, std::size_t max_stream_length, std::chrono::system_clock::time_point now);
 
 }  // namespace lg::store

@@ -1,6 +1,8 @@
 // See lease.hpp.
 #include "store/lease.hpp"
 
+#include "logging/logging.hpp"
+
 #include "core/error.hpp"
 #include "lease_hold.hpp"
 #include "store/lua_script.hpp"
@@ -34,7 +36,8 @@ std::shared_ptr<lease> lease::create(std::shared_ptr<redis_client> redis, lease_
   return std::shared_ptr<lease>(new lease(std::move(redis), std::move(opts)));
 }
 
-lease::lease(std::shared_ptr<redis_client> redis, lease_options opts) : redis_(std::move(redis)), opts_(std::move(opts)) {
+lease::lease(std::shared_ptr<redis_client> redis, lease_options opts)
+    : redis_(std::move(redis)), opts_(std::move(opts)), loop_(redis_->context().get_executor()) {
   if (opts_.margin >= opts_.ttl) opts_.margin = opts_.ttl / 4;
 }
 
@@ -43,25 +46,14 @@ bool lease::held() const noexcept {
 }
 
 void lease::start() {
-  if (running_.exchange(true)) return;
-  stop_ = false;
-  auto self = shared_from_this();
-  asio::co_spawn(redis_->context(), [self]() { return self->run(); }, [self](std::exception_ptr e) {
-    if (e && self->opts_.log) self->opts_.log("lease " + self->opts_.key + ": loop ended: " + core::exception_text(e));
-    self->valid_until_ = 0;
-    self->running_ = false;
-  });
+  loop_.start(run(), "lease " + opts_.key, shared_from_this(), [this] { valid_until_ = 0; });
 }
 
-void lease::stop() {
-  stop_ = true;
-  if (timer_) timer_->cancel();
-}
+void lease::stop() { loop_.stop(); }
 
 awaitable<void> lease::run() {
-  timer_ = std::make_unique<asio::steady_timer>(co_await asio::this_coro::executor);
   const auto ttl = std::to_string(opts_.ttl.count());
-  while (!stop_) {
+  while (!loop_.stopping()) {
     const auto sent = std::chrono::steady_clock::now();
     std::vector<std::string> keys{opts_.key};
     std::vector<std::string> args{"hold", opts_.token, ttl};
@@ -71,29 +63,26 @@ awaitable<void> lease::run() {
     if (v) {
       if (*v == 1) {
         valid_until_ = steady_ns(sent + opts_.ttl - opts_.margin);
-        if (!was && opts_.log) opts_.log("lease " + opts_.key + ": taken");
+        if (!was) logging::info("lease taken", {{"lease", opts_.key}});
       } else {
         valid_until_ = 0;
-        if (was && opts_.log) opts_.log("lease " + opts_.key + ": lost to another holder");
+        if (was) logging::info("lease lost to another holder", {{"lease", opts_.key}});
       }
-    } else if (was && opts_.log) {
+    } else if (was) {
       // Not renewed: held() runs out by itself before the TTL could let another holder in.
-      opts_.log("lease " + opts_.key + ": not renewed: " + (r ? r->str : r.error().message));
+      logging::warn("lease not renewed", {{"lease", opts_.key}, {"reason", r ? r->str : r.error().message}});
     }
-    if (stop_) break;
+    if (loop_.stopping()) break;
     // No answer (Redis not connected yet, or down): ask again soon rather than a third of the
     // TTL later, so a starting process takes a free lease as soon as its connection is up.
     const auto wait = v ? opts_.ttl / 3 : std::min<std::chrono::milliseconds>(opts_.ttl / 3, std::chrono::milliseconds(100));
-    timer_->expires_after(wait);
-    boost::system::error_code ec;
-    co_await timer_->async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    co_await loop_.pause(wait);
   }
   if (valid_until_.exchange(0) != 0) {
     std::vector<std::string> keys{opts_.key};
     std::vector<std::string> args{"release", opts_.token};
     co_await lease_script().async_run(*redis_, std::move(keys), std::move(args));
   }
-  running_ = false;
 }
 
 }  // namespace lg::store

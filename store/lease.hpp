@@ -9,6 +9,7 @@
 #pragma once
 
 #include "core/asio.hpp"
+#include "runtime/loop.hpp"
 #include "store/redis_client.hpp"
 
 #include <atomic>
@@ -24,7 +25,6 @@ struct lease_options {
   std::string token;  // unique per holder (lease_token())
   std::chrono::milliseconds ttl{10000};
   std::chrono::milliseconds margin{1000};  // held() ends this long before the TTL would
-  std::function<void(std::string_view)> log;  // gained/lost; empty: silent
 };
 
 // "<host>:<pid>:<random>": unique per process start.
@@ -39,7 +39,9 @@ class lease : public std::enable_shared_from_this<lease> {
   // release was answered or failed); call on the io_context's thread.
   void stop();
   bool held() const noexcept;
-  bool running() const noexcept { return running_; }
+  // Returns once the loop has ended (on its io_context).
+  awaitable<void> async_ended() { return loop_.async_ended(); }
+  bool running() const noexcept { return loop_.running(); }
   const std::string& key() const noexcept { return opts_.key; }
 
  private:
@@ -49,9 +51,7 @@ class lease : public std::enable_shared_from_this<lease> {
   std::shared_ptr<redis_client> redis_;
   lease_options opts_;
   std::atomic<std::int64_t> valid_until_{0};  // steady_clock ns
-  std::atomic<bool> running_{false};
-  bool stop_ = false;
-  std::unique_ptr<asio::steady_timer> timer_;
+  runtime::loop loop_;
 };
 
 }  // namespace lg::store

@@ -2,7 +2,7 @@
 // SCRIPT FLUSH, and the first call after that sees NOSCRIPT.
 #include "store/lua_script.hpp"
 
-#include <openssl/evp.h>
+#include "core/digest.hpp"
 
 #include <array>
 #include <stdexcept>
@@ -10,30 +10,13 @@
 namespace lg::store {
 namespace {
 
-std::string sha1_hex(std::string_view data) {
-  std::array<unsigned char, EVP_MAX_MD_SIZE> md{};
-  unsigned int len = 0;
-  if (EVP_Digest(data.data(), data.size(), md.data(), &len, EVP_sha1(), nullptr) != 1) {
-    // Only at startup (scripts are static objects); a broken libcrypto is not recoverable.
-    throw std::runtime_error("lua_script: SHA-1 digest failed");
-  }
-  static constexpr char digits[] = "0123456789abcdef";
-  std::string hex;
-  hex.reserve(len * 2);
-  for (unsigned int i = 0; i < len; ++i) {
-    hex.push_back(digits[md[i] >> 4]);
-    hex.push_back(digits[md[i] & 0x0f]);
-  }
-  return hex;
-}
-
 bool is_noscript(const redis_reply& r) {
   return r.is_error() && std::string_view(r.str).starts_with("NOSCRIPT");
 }
 
 }  // namespace
 
-lua_script::lua_script(std::string_view source) : source_(source), sha1_(sha1_hex(source)) {}
+lua_script::lua_script(std::string_view source) : source_(source), sha1_(core::sha1_hex(source)) {}
 
 awaitable<std::expected<redis_reply, core::error>> lua_script::async_run(
     redis_client& redis, std::vector<std::string> keys, std::vector<std::string> args) const {

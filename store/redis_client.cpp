@@ -17,12 +17,13 @@
 // period, not once per command. A timed-out command stays in hiredis's queue (its reply is
 // still on its way) and its record is recycled when the reply, or the disconnect, arrives.
 #include "store/redis_client.hpp"
+#include "store/redis_pending.hpp"
 
-#include "store/backoff.hpp"
+#include "core/backoff.hpp"
 
 #include <hiredis/async.h>
 #include <hiredis/hiredis.h>
-#include <spdlog/spdlog.h>
+#include "logging/logging.hpp"
 
 #include <array>
 #include <random>
@@ -30,28 +31,20 @@
 namespace lg::store {
 namespace {
 
-using result_type = std::expected<redis_reply, core::error>;
-using completion = std::move_only_function<void(result_type)>;
+using result_type = detail::redis_result;
+using completion = detail::redis_completion;
 using steady = std::chrono::steady_clock;
 
 std::unexpected<core::error> unavailable(std::string message) {
   return std::unexpected(core::make_error(core::errc::unavailable, std::move(message)));
 }
 
-constexpr std::size_t max_recycled_records = 4096;
 constexpr std::size_t inline_argc = 16;
 
 }  // namespace
 
 struct redis_client::impl {
-  struct record {
-    impl* owner = nullptr;
-    record* prev = nullptr;
-    record* next = nullptr;
-    steady::time_point deadline;
-    completion done;
-    bool waiting = false;  // the caller still waits: not yet answered, failed or timed out
-  };
+  using record = detail::pending_command;
 
   enum class state { idle, connecting, handshaking, connected, waiting_retry, stopped };
 
@@ -65,10 +58,6 @@ struct redis_client::impl {
         deadline_timer(ctx),
         rng(std::random_device{}()) {}
 
-  ~impl() {
-    for (record* r : free_records) delete r;
-  }
-
   asio::io_context& ioc;
   redis_options opts;
   std::weak_ptr<redis_client> owner;
@@ -80,57 +69,26 @@ struct redis_client::impl {
   asio::steady_timer retry_timer;
   asio::steady_timer deadline_timer;
   std::uint64_t gen = 0;  // bumped per attempt and per lost context; stale handlers compare it
-  bool want_read = false, read_armed = false;
-  bool want_write = false, write_armed = false;
+  // One direction of the socket: hiredis wants it watched (want), a wait is pending (armed).
+  struct watch {
+    bool want = false;
+    bool armed = false;
+  };
+  watch readable, writable;
   bool deadline_armed = false;
 
   state st = state::idle;
   int handshake_left = 0;
   unsigned attempt = 0;
   bool ever_connected = false;
+  std::string sub_channel;  // a subscriber's channel; empty: a command connection
+  std::function<void(std::string)> on_message;
+  std::function<void()> on_subscribed;
   std::minstd_rand rng;
 
-  record* head = nullptr;  // waiting commands, oldest first
-  record* tail = nullptr;
+  detail::pending_commands pending;
   std::size_t outstanding = 0;  // records hiredis still holds (waiting or timed out)
-  std::vector<record*> free_records;
   redis_stats stats;
-
-  // ---- records -------------------------------------------------------------------------
-
-  record* acquire() {
-    if (free_records.empty()) {
-      auto* r = new record;
-      r->owner = this;
-      return r;
-    }
-    record* r = free_records.back();
-    free_records.pop_back();
-    return r;
-  }
-
-  void recycle(record* r) {
-    r->done = nullptr;
-    r->waiting = false;
-    if (free_records.size() < max_recycled_records) {
-      free_records.push_back(r);
-    } else {
-      delete r;
-    }
-  }
-
-  void link_back(record* r) {
-    r->prev = tail;
-    r->next = nullptr;
-    if (tail) tail->next = r; else head = r;
-    tail = r;
-  }
-
-  void unlink(record* r) {
-    if (r->prev) r->prev->next = r->next; else head = r->next;
-    if (r->next) r->next->prev = r->prev; else tail = r->prev;
-    r->prev = r->next = nullptr;
-  }
 
   void complete(completion done, result_type res) {
     asio::post(ioc, [d = std::move(done), res = std::move(res)]() mutable { d(std::move(res)); });
@@ -168,7 +126,7 @@ struct redis_client::impl {
       argv[i] = args[i].data();
       lens[i] = args[i].size();
     }
-    record* r = acquire();
+    record* r = pending.acquire(this);
     r->done = std::move(done);
     r->waiting = true;
     r->deadline = steady::now() + opts.command_timeout;
@@ -176,22 +134,22 @@ struct redis_client::impl {
     if (redisAsyncCommandArgv(ac, &impl::on_reply, r, static_cast<int>(args.size()), argv,
                               lens) != REDIS_OK) {
       completion d = std::move(r->done);
-      recycle(r);
+      pending.recycle(r);
       complete(std::move(d), unavailable("redis connection is closing"));
       return;
     }
     ++outstanding;
     ++stats.commands;
-    link_back(r);
+    pending.push_back(r);
     if (!deadline_armed) arm_deadline(r->deadline);
   }
 
   static void on_reply(redisAsyncContext*, void* reply, void* privdata) {
     auto* r = static_cast<record*>(privdata);
-    impl& self = *r->owner;
+    impl& self = *static_cast<impl*>(r->owner);
     --self.outstanding;
     if (r->waiting) {
-      self.unlink(r);
+      self.pending.unlink(r);
       completion d = std::move(r->done);
       if (reply == nullptr) {
         // hiredis frees the context: the command may or may not have run.
@@ -203,7 +161,7 @@ struct redis_client::impl {
         self.complete(std::move(d), std::move(copy));
       }
     }
-    self.recycle(r);
+    self.pending.recycle(r);
   }
 
   void arm_deadline(steady::time_point at) {
@@ -219,58 +177,46 @@ struct redis_client::impl {
   void on_deadline() {
     deadline_armed = false;
     auto now = steady::now();
-    while (head != nullptr && head->deadline <= now) {
-      record* r = head;
-      unlink(r);
+    while (record* r = pending.front()) {
+      if (r->deadline > now) break;
+      pending.unlink(r);
       r->waiting = false;  // the record lives on until hiredis hands back its late reply
       ++stats.timeouts;
       complete(std::move(r->done),
                std::unexpected(core::make_error(core::errc::timeout, "redis command timed out")));
       r->done = nullptr;
     }
-    if (head != nullptr) arm_deadline(head->deadline);
+    if (record* r = pending.front()) arm_deadline(r->deadline);
   }
 
   // ---- event hooks ---------------------------------------------------------------------
 
   static impl& from(void* p) { return *static_cast<impl*>(p); }
-  static void ev_add_read(void* p) { from(p).want_read = true; from(p).arm_read(); }
-  static void ev_del_read(void* p) { from(p).want_read = false; }
-  static void ev_add_write(void* p) { from(p).want_write = true; from(p).arm_write(); }
-  static void ev_del_write(void* p) { from(p).want_write = false; }
+  static void ev_add_read(void* p) { from(p).readable.want = true; from(p).arm_read(); }
+  static void ev_del_read(void* p) { from(p).readable.want = false; }
+  static void ev_add_write(void* p) { from(p).writable.want = true; from(p).arm_write(); }
+  static void ev_del_write(void* p) { from(p).writable.want = false; }
   static void ev_cleanup(void* p) { from(p).on_context_gone(); }
 
-  void arm_read() {
-    if (read_armed || ac == nullptr) return;
-    read_armed = true;
-    sock.async_wait(asio::posix::stream_descriptor::wait_read,
-                    [w = owner, g = gen](boost::system::error_code ec) {
-                      if (auto self = w.lock()) self->impl_->on_readable(g, ec);
-                    });
-  }
+  void arm_read() { arm(readable, asio::posix::stream_descriptor::wait_read); }
+  void arm_write() { arm(writable, asio::posix::stream_descriptor::wait_write); }
 
-  void arm_write() {
-    if (write_armed || ac == nullptr) return;
-    write_armed = true;
-    sock.async_wait(asio::posix::stream_descriptor::wait_write,
-                    [w = owner, g = gen](boost::system::error_code ec) {
-                      if (auto self = w.lock()) self->impl_->on_writable(g, ec);
-                    });
+  void arm(watch& w, asio::posix::stream_descriptor::wait_type type) {
+    if (w.armed || ac == nullptr) return;
+    w.armed = true;
+    const bool reading = type == asio::posix::stream_descriptor::wait_read;
+    sock.async_wait(type, [o = owner, g = gen, reading](boost::system::error_code ec) {
+      if (auto self = o.lock()) self->impl_->on_ready(g, ec, reading);
+    });
   }
 
   // After redisAsyncHandle* returns, `ac` may be gone (cleanup ran): touch nothing of it.
-  void on_readable(std::uint64_t g, boost::system::error_code ec) {
+  void on_ready(std::uint64_t g, boost::system::error_code ec, bool reading) {
     if (g != gen) return;
-    read_armed = false;
-    if (ec == asio::error::operation_aborted || ac == nullptr || !want_read) return;
-    redisAsyncHandleRead(ac);
-  }
-
-  void on_writable(std::uint64_t g, boost::system::error_code ec) {
-    if (g != gen) return;
-    write_armed = false;
-    if (ec == asio::error::operation_aborted || ac == nullptr || !want_write) return;
-    redisAsyncHandleWrite(ac);
+    watch& w = reading ? readable : writable;
+    w.armed = false;
+    if (ec == asio::error::operation_aborted || ac == nullptr || !w.want) return;
+    if (reading) redisAsyncHandleRead(ac); else redisAsyncHandleWrite(ac);
   }
 
   // hiredis is freeing the context (lost connection, failed connect, stop): its pending
@@ -279,7 +225,7 @@ struct redis_client::impl {
     if (sock.is_open()) sock.release();  // cancels our waits; hiredis closes the fd
     ac = nullptr;
     ++gen;
-    want_read = want_write = read_armed = write_armed = false;
+    readable = writable = watch{};
     connect_timer.cancel();
     if (st == state::connected) ++stats.disconnects;
     if (st != state::stopped) {
@@ -318,8 +264,8 @@ struct redis_client::impl {
                              impl& me = *self->impl_;
                              if (g != me.gen || me.st != state::connecting) return;
                              if (rec || res.empty()) {
-                               spdlog::warn("redis: cannot resolve {}: {}", me.opts.host,
-                                            rec ? rec.message() : "no address");
+                               logging::warn("redis: cannot resolve its host",
+                                             {{"host", me.opts.host}, {"reason", rec ? rec.message() : "no address"}});
                                me.connect_timer.cancel();
                                me.st = state::waiting_retry;
                                me.schedule_retry();
@@ -334,8 +280,8 @@ struct redis_client::impl {
     redisAsyncContext* c = ip != nullptr ? redisAsyncConnect(ip, opts.port)
                                          : redisAsyncConnectUnix(opts.unix_socket.c_str());
     if (c == nullptr || c->err != 0) {
-      spdlog::log(ever_connected ? spdlog::level::debug : spdlog::level::warn,
-                  "redis: connect failed: {}", c != nullptr ? c->errstr : "out of memory");
+      logging::log(ever_connected ? spdlog::level::debug : spdlog::level::warn, "redis: connect failed",
+                   {{"reason", c != nullptr ? c->errstr : "out of memory"}});
       if (c != nullptr) redisAsyncFree(c);  // no hooks installed yet: no cleanup callback
       connect_timer.cancel();
       st = state::waiting_retry;
@@ -355,7 +301,7 @@ struct redis_client::impl {
     boost::system::error_code ec;
     sock.assign(c->c.fd, ec);
     if (ec) {
-      spdlog::warn("redis: cannot watch socket: {}", ec.message());
+      logging::warn("redis: cannot watch its socket", {{"reason", ec.message()}});
       redisAsyncFree(c);  // runs on_context_gone, which schedules the retry
       return;
     }
@@ -367,8 +313,8 @@ struct redis_client::impl {
     impl& self = from(c->data);
     if (status != REDIS_OK) {
       // hiredis frees the context right after this returns; cleanup schedules the retry.
-      spdlog::log(self.ever_connected ? spdlog::level::debug : spdlog::level::warn,
-                  "redis: connect failed: {}", c->errstr);
+      logging::log(self.ever_connected ? spdlog::level::debug : spdlog::level::warn, "redis: connect failed",
+                   {{"reason", c->errstr}});
       return;
     }
     self.on_tcp_connected();
@@ -406,7 +352,7 @@ struct redis_client::impl {
     const auto* r = static_cast<const redisReply*>(reply);
     if (r->type == REDIS_REPLY_ERROR) {
       // Never log the command itself: it holds the password.
-      spdlog::error("redis: connection setup refused: {}", std::string_view(r->str, r->len));
+      logging::error("redis: connection setup refused", {{"reason", std::string_view(r->str, r->len)}});
       redisAsyncDisconnect(c);  // deferred by hiredis until this callback returns
       return;
     }
@@ -419,19 +365,40 @@ struct redis_client::impl {
     attempt = 0;
     if (ever_connected) {
       ++stats.reconnects;
-      spdlog::info("redis: reconnected");
+      logging::info("redis: reconnected");
     }
     ever_connected = true;
+    if (!sub_channel.empty()) {
+      std::array<const char*, 2> argv{"SUBSCRIBE", sub_channel.c_str()};
+      std::array<std::size_t, 2> lens{9, sub_channel.size()};
+      redisAsyncCommandArgv(ac, &impl::on_sub_reply, this, 2, argv.data(), lens.data());
+    }
+  }
+
+  // Every reply of a subscription: the confirmation, then one per message (hiredis keeps the
+  // callback for the connection's life).
+  static void on_sub_reply(redisAsyncContext* c, void* reply, void* privdata) {
+    impl& self = from(privdata);
+    if (reply == nullptr || c != self.ac) return;  // the connection is going away
+    const auto* r = static_cast<const redisReply*>(reply);
+    if (r->type != REDIS_REPLY_ARRAY || r->elements < 3 || r->element[0]->type != REDIS_REPLY_STRING) return;
+    const std::string_view kind(r->element[0]->str, r->element[0]->len);
+    if (kind == "subscribe") {
+      if (self.on_subscribed) asio::post(self.ioc, [f = self.on_subscribed] { f(); });
+    } else if (kind == "message" && r->element[2]->type == REDIS_REPLY_STRING) {
+      std::string payload(r->element[2]->str, r->element[2]->len);
+      if (self.on_message) asio::post(self.ioc, [f = self.on_message, p = std::move(payload)]() mutable { f(std::move(p)); });
+    }
   }
 
   static void on_disconnect(const redisAsyncContext* c, int status) {
-    if (status != REDIS_OK) spdlog::warn("redis: connection lost: {}", c->errstr);
+    if (status != REDIS_OK) logging::warn("redis: connection lost", {{"reason", c->errstr}});
   }
 
   void on_connect_timeout(std::uint64_t g) {
     if (g != gen || (st != state::connecting && st != state::handshaking)) return;
-    spdlog::log(ever_connected ? spdlog::level::debug : spdlog::level::warn,
-                "redis: connect timed out after {} ms", opts.connect_timeout.count());
+    logging::log(ever_connected ? spdlog::level::debug : spdlog::level::warn, "redis: connect timed out",
+                 {{"after_ms", std::to_string(opts.connect_timeout.count())}});
     if (ac != nullptr) {
       redisAsyncFree(ac);  // runs on_context_gone, which schedules the retry
     } else {
@@ -441,7 +408,7 @@ struct redis_client::impl {
 
   void schedule_retry() {
     std::uniform_real_distribution<double> unit(0.0, 1.0);
-    auto delay = backoff_delay(opts.reconnect_min, opts.reconnect_max, attempt, unit(rng));
+    auto delay = core::backoff_delay(opts.reconnect_min, opts.reconnect_max, attempt, unit(rng));
     if (attempt < 64) ++attempt;
     retry_timer.expires_after(delay);
     retry_timer.async_wait([w = owner](boost::system::error_code ec) {
@@ -505,6 +472,13 @@ awaitable<std::expected<redis_reply, core::error>> redis_client::async_exec_view
         self->impl_->submit(a, completion(std::move(handler)));
       },
       asio::use_awaitable, args);
+}
+
+void redis_client::subscribe(std::string channel, std::function<void(std::string)> on_message,
+                             std::function<void()> on_subscribed) {
+  impl_->sub_channel = std::move(channel);
+  impl_->on_message = std::move(on_message);
+  impl_->on_subscribed = std::move(on_subscribed);
 }
 
 void redis_client::exec(std::vector<std::string> args,

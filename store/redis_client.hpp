@@ -81,6 +81,13 @@ class redis_client : public std::enable_shared_from_this<redis_client> {
   void exec(std::vector<std::string> args,
             std::function<void(std::expected<redis_reply, core::error>)> done);
 
+  // Makes this connection a subscriber of `channel` (call before start(); it then runs no other
+  // command): after every connect and reconnect it subscribes, calls `on_subscribed` once the
+  // server confirmed (whoever listens re-reads what it may have missed while disconnected), and
+  // `on_message` with each message's payload. Both are called on the io_context.
+  void subscribe(std::string channel, std::function<void(std::string)> on_message,
+                 std::function<void()> on_subscribed);
+
   asio::io_context& context() noexcept;
 
  private:

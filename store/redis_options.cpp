@@ -5,6 +5,9 @@
 // what is wrong, because the message ends up in the startup error of a misconfigured gateway.
 #include "store/redis_client.hpp"
 
+#include "core/url.hpp"
+#include "core/percent.hpp"
+
 #include <charconv>
 #include <limits>
 
@@ -17,31 +20,6 @@ std::unexpected<core::error> bad(std::string message) {
   return std::unexpected(core::make_error(core::errc::invalid_field,
                                           "redis URL: " + std::move(message),
                                           std::string(url_field)));
-}
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-std::optional<std::string> percent_decode(std::string_view in) {
-  std::string out;
-  out.reserve(in.size());
-  for (std::size_t i = 0; i < in.size(); ++i) {
-    if (in[i] != '%') {
-      out.push_back(in[i]);
-      continue;
-    }
-    if (i + 2 >= in.size()) return std::nullopt;
-    int hi = hex_value(in[i + 1]);
-    int lo = hex_value(in[i + 2]);
-    if (hi < 0 || lo < 0) return std::nullopt;
-    out.push_back(static_cast<char>(hi * 16 + lo));
-    i += 2;
-  }
-  return out;
 }
 
 template <class Int>
@@ -66,8 +44,8 @@ std::optional<core::error> parse_userinfo(std::string_view info, redis_options& 
   if (colon == std::string_view::npos) {
     return bad("credentials must be ':password@' or 'user:password@'").error();
   }
-  auto user = percent_decode(info.substr(0, colon));
-  auto pass = percent_decode(info.substr(colon + 1));
+  auto user = core::percent_decode(info.substr(0, colon));
+  auto pass = core::percent_decode(info.substr(colon + 1));
   if (!user || !pass) return bad("bad percent-encoding in credentials").error();
   if (pass->empty()) return bad("empty password").error();
   o.username = std::move(*user);
@@ -96,85 +74,35 @@ std::optional<core::error> parse_query(std::string_view q, redis_options& o, boo
 }  // namespace
 
 std::expected<redis_options, core::error> redis_options::from_url(std::string_view url) {
-  redis_options o;
-  std::string_view rest;
-  bool unix_scheme = false;
-  if (url.starts_with("redis://")) {
-    rest = url.substr(8);
-  } else if (url.starts_with("unix://")) {
-    rest = url.substr(7);
-    unix_scheme = true;
-  } else if (url.starts_with("rediss://")) {
-    return bad("TLS (rediss://) is not supported");
-  } else {
+  const bool unix_scheme = url.starts_with("unix://");
+  if (url.starts_with("rediss://")) return bad("TLS (rediss://) is not supported");
+  if (!unix_scheme && !url.starts_with("redis://"))
     return bad("must start with redis:// or unix://, got '" + std::string(url) + "'");
+  const auto u = core::parse_url(url);
+  if (!u) return bad(u.error());
+  redis_options o;
+  if (u->has_userinfo) {
+    if (auto e = parse_userinfo(u->userinfo, o)) return std::unexpected(*e);
   }
-
-  std::string_view query;
-  if (auto q = rest.find('?'); q != std::string_view::npos) {
-    query = rest.substr(q + 1);
-    rest = rest.substr(0, q);
-  }
-
-  // The userinfo ends at the last '@' before the path, so a raw '@' in a password still works.
-  std::string_view authority = rest;
-  std::string_view path;
-  if (unix_scheme) {
-    auto slash = rest.find('/');
-    if (slash == std::string_view::npos) return bad("unix:// needs an absolute socket path");
-    authority = rest.substr(0, slash);
-    path = rest.substr(slash);
-  } else if (auto slash = rest.find('/', rest.rfind('@') == std::string_view::npos
-                                                ? 0
-                                                : rest.rfind('@'));
-             slash != std::string_view::npos) {
-    authority = rest.substr(0, slash);
-    path = rest.substr(slash);
-  }
-
-  if (auto at = authority.rfind('@'); at != std::string_view::npos) {
-    if (auto e = parse_userinfo(authority.substr(0, at), o)) return std::unexpected(*e);
-    authority = authority.substr(at + 1);
-  }
-
   bool db_seen = false;
   if (unix_scheme) {
-    if (!authority.empty()) return bad("unix:// takes no host ('" + std::string(authority) + "')");
-    if (path.size() < 2) return bad("unix:// needs an absolute socket path");
-    o.unix_socket = std::string(path);
+    if (!u->host.empty()) return bad("unix:// takes no host ('" + u->host + "')");
+    if (u->path.size() < 2) return bad("unix:// needs an absolute socket path");
+    o.unix_socket = u->path;
   } else {
-    std::string_view host = authority;
-    std::string_view port;
-    if (host.starts_with('[')) {  // [v6-address]:port
-      auto close = host.find(']');
-      if (close == std::string_view::npos) return bad("unterminated '[' in host");
-      std::string_view after = host.substr(close + 1);
-      if (!after.empty()) {
-        if (after[0] != ':') return bad("unexpected text after ']' in host");
-        port = after.substr(1);
-        if (port.empty()) return bad("empty port");
-      }
-      host = host.substr(1, close - 1);
-    } else if (auto colon = host.rfind(':'); colon != std::string_view::npos) {
-      port = host.substr(colon + 1);
-      host = host.substr(0, colon);
-      if (port.empty()) return bad("empty port");
-    }
-    if (host.empty()) return bad("missing host");
-    o.host = std::string(host);
-    if (!port.empty()) {
+    if (u->host.empty()) return bad("missing host");
+    o.host = u->host;
+    if (!u->port.empty()) {
       unsigned p = 0;
-      if (!parse_number(port, p) || p == 0 || p > 65535) {
-        return bad("port must be 1-65535, got '" + std::string(port) + "'");
-      }
+      parse_number(std::string_view(u->port), p);  // the parser checked it is 1-65535
       o.port = static_cast<unsigned short>(p);
     }
-    if (path.size() > 1) {
-      if (auto e = parse_db(path.substr(1), o)) return std::unexpected(*e);
+    if (u->path.size() > 1) {
+      if (auto e = parse_db(std::string_view(u->path).substr(1), o)) return std::unexpected(*e);
       db_seen = true;
     }
   }
-  if (auto e = parse_query(query, o, db_seen)) return std::unexpected(*e);
+  if (auto e = parse_query(u->query, o, db_seen)) return std::unexpected(*e);
   return o;
 }
 

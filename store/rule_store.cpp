@@ -75,6 +75,14 @@ awaitable<std::expected<std::optional<rule_version>, core::error>> async_current
   co_return out;
 }
 
+awaitable<std::expected<std::int64_t, core::error>> async_rules_version(redis_client& redis,
+                                                                       const rule_store_options& opts) {
+  std::vector<std::string> cmd{"HGET", keys::rules(opts.tenant), "v"};
+  auto r = co_await exec(redis, std::move(cmd));
+  if (!r) co_return std::unexpected(r.error());
+  co_return r->is_nil() ? std::int64_t{0} : to_int(*r);
+}
+
 awaitable<std::expected<put_outcome, core::error>> async_put_rules(redis_client& redis, const rule_store_options& opts,
                                                                   std::int64_t expected_version,
                                                                   const std::string& rules_json,

@@ -2,7 +2,7 @@
 // version with its author and time), the team definitions as the admin API shows them, and the
 // audit stream of who changed what. Every rule write is one store/lua/rules_put.lua call that
 // compare-and-sets the version, keeps the history, appends the audit entry and publishes the new
-// version on lg:{t}:rules:changed, so every gateway process picks it up (gateway/rules_watcher).
+// version on lg:{t}:rules:changed, so every gateway process picks it up (pipeline/rules_watcher).
 //
 // The store does not validate: callers parse with routing::parse_rules / parse_teams first.
 #pragma once
@@ -55,6 +55,9 @@ rules_put_call make_rules_put_call(const rule_store_options& opts, std::int64_t 
 // The current version, or nullopt when the store was never seeded.
 awaitable<std::expected<std::optional<rule_version>, core::error>> async_current_rules(redis_client& redis,
                                                                                        const rule_store_options& opts);
+// The current version alone (the watcher's cheap poll); 0 when nothing is stored.
+awaitable<std::expected<std::int64_t, core::error>> async_rules_version(redis_client& redis,
+                                                                       const rule_store_options& opts);
 
 struct put_outcome {
   bool conflict = false;      // the current version was not `expected_version`

@@ -120,4 +120,21 @@ awaitable<std::expected<sync_cursor, core::error>> async_sync_cursor(redis_clien
   co_return c;
 }
 
+awaitable<std::expected<void, core::error>> async_sync_poke(redis_client& redis, std::string tenant, std::string dest) {
+  std::vector<std::string> cmd{"HSET", sync_keys::state(tenant, dest), "poke", "1"};
+  auto r = co_await redis.async_exec(std::move(cmd));
+  if (!r) co_return std::unexpected(r.error());
+  if (r->is_error()) co_return refused("the poke");
+  co_return std::expected<void, core::error>{};
+}
+
+awaitable<std::expected<bool, core::error>> async_sync_take_poke(redis_client& redis, std::string tenant,
+                                                                std::string dest) {
+  std::vector<std::string> cmd{"HDEL", sync_keys::state(tenant, dest), "poke"};
+  auto r = co_await redis.async_exec(std::move(cmd));
+  if (!r) co_return std::unexpected(r.error());
+  if (r->is_error()) co_return refused("the poke");
+  co_return r->as_integer().value_or(0) == 1;
+}
+
 }  // namespace lg::store

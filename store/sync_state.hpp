@@ -89,4 +89,10 @@ awaitable<std::expected<sync_verdict, core::error>> async_sync_pulled(redis_clie
 awaitable<std::expected<sync_cursor, core::error>> async_sync_cursor(redis_client& redis, std::string tenant,
                                                                      std::string dest);
 
+// A change notification asks the destination's poller (in whichever process) to pull now.
+awaitable<std::expected<void, core::error>> async_sync_poke(redis_client& redis, std::string tenant, std::string dest);
+// Takes the poke: true when one was waiting.
+awaitable<std::expected<bool, core::error>> async_sync_take_poke(redis_client& redis, std::string tenant,
+                                                                std::string dest);
+
 }  // namespace lg::store

@@ -18,10 +18,13 @@
 // State is in Redis (stream, parked hash, retry ZSET, hold queues): stopping the worker, or
 // killing the process, loses nothing; an entry delivered just before a crash may be delivered
 // once more with the same webhook-id. One worker per destination and tenant may run at a time
-// (gateway/delivery_pool.hpp holds a lease in Redis for it: may_run).
+// (webhooks/delivery_pool.hpp holds a lease in Redis for it: may_run).
 #pragma once
 
 #include "core/asio.hpp"
+#include "runtime/loop.hpp"
+#include "core/time_source.hpp"
+#include "store/delivery_queue.hpp"
 #include "store/redis_client.hpp"
 #include "webhooks/breaker.hpp"
 #include "webhooks/connector.hpp"
@@ -52,8 +55,8 @@ struct destination_options {
   std::chrono::milliseconds idle_poll{50};      // nothing to do: look again after this
   std::chrono::milliseconds error_backoff{500}; // Redis unavailable: wait this long
   random_source random;                         // empty: a seeded std::mt19937_64
-  // Called on notable events (breaker transitions, Redis errors); empty: silent.
-  std::function<void(std::string_view)> log;
+  // What "now" is for retry times, the breaker and dead letters (tests: a simulated clock).
+  const core::time_source* clock = &core::real_time();
   // Asked before each round and each attempt; false: the worker idles (its lease is not held
   // — another process delivers this destination). Empty: always true.
   std::function<bool()> may_run;
@@ -65,6 +68,7 @@ struct destination_stats {
   std::atomic<std::uint64_t> failures{0};  // retryable failed attempts
   std::atomic<std::uint64_t> dead{0};
   std::atomic<std::uint64_t> redis_errors{0};
+  std::atomic<std::uint64_t> rounds{0};  // times the loop looked for work (tests wait on it)
 };
 
 class destination_worker : public std::enable_shared_from_this<destination_worker> {
@@ -75,7 +79,9 @@ class destination_worker : public std::enable_shared_from_this<destination_worke
 
   void start();  // spawns the loop on the client's io_context
   void stop();   // the loop ends after the attempt in hand; call on the io_context's thread
-  bool running() const noexcept { return running_; }
+  bool running() const noexcept { return loop_.running(); }
+  // Returns once the loop has ended (on its io_context).
+  awaitable<void> async_ended() { return loop_.async_ended(); }
 
   const destination_stats& stats() const noexcept { return stats_; }
   breaker_state breaker() const noexcept { return breaker_state_.load(); }
@@ -87,33 +93,31 @@ class destination_worker : public std::enable_shared_from_this<destination_worke
   awaitable<void> run();
   awaitable<bool> run_due();
   awaitable<bool> run_new();
-  struct new_row {
-    std::string sid;  // the destination stream entry id
-    delivery_item item;
-  };
   // One new entry: tried, or queued behind its contact's parked head. False: stop this round.
-  awaitable<bool> deliver_new(new_row& w, std::unordered_set<std::string>& blocked, bool& worked);
+  awaitable<bool> deliver_new(store::queued_delivery& e, std::unordered_set<std::string>& blocked, bool& worked);
+  // Whether the breaker lets an attempt go now (a lease that moved stops it too).
+  bool may_attempt();
   bool may_run() const { return !opts_.may_run || opts_.may_run(); }
+  // One attempt of `e` (its attempts count goes up), then what the verdict says becomes of it.
+  // False: Redis did not take the outcome (the round stops; the entry is tried again later).
+  awaitable<bool> attempt_and_settle(store::queued_delivery& e, std::unordered_set<std::string>* blocked);
   awaitable<attempt_result> attempt(const delivery_item& item);
-  awaitable<bool> step(std::vector<std::string> args);
-  awaitable<void> pause(std::chrono::milliseconds d);
+  // A step's outcome: counted and logged when Redis failed it (the loop pauses after the round).
+  bool stepped(const std::expected<void, core::error>& r);
   void note_breaker(breaker_state before);
 
   std::shared_ptr<store::redis_client> redis_;
   std::unique_ptr<connector> conn_;
   destination_options opts_;
+  store::delivery_queue queue_;
   circuit_breaker breaker_;
   std::atomic<breaker_state> breaker_state_{breaker_state::closed};
   destination_stats stats_;
-  std::atomic<bool> running_{false};
-  bool stop_ = false;
   bool wake_ = false;
   bool redis_failed_ = false;
-  bool healthy_ = false;       // the last attempt got an answer that was not a retryable failure  // a step failed this round: pause before the next  // the breaker closed after a probe: parked heads become due now
+  bool healthy_ = false;  // the last attempt got an answer that was not a retryable failure
   std::chrono::steady_clock::time_point next_slot_{};
-  std::unique_ptr<asio::steady_timer> timer_;
-  // Keys and the hold queue prefix, built once.
-  std::string k_stream_, k_parked_, k_retry_, k_hold_, k_state_, k_dead_, holdq_;
+  runtime::loop loop_;
 };
 
 }  // namespace lg::webhooks

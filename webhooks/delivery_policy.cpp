@@ -3,7 +3,7 @@
 
 namespace lg::webhooks {
 
-attempt_result classify(const std::expected<http_response, core::error>& reply,
+attempt_result classify(const std::expected<net::http_response, core::error>& reply,
                         std::chrono::system_clock::time_point now) {
   attempt_result r;
   if (!reply) {
@@ -50,6 +50,40 @@ std::optional<std::chrono::system_clock::time_point> next_attempt_at(
   const auto d = delay_before_attempt(policy, attempts_made + 1, retry_after, random);
   if (!d) return std::nullopt;
   return now + *d;
+}
+
+namespace {
+
+std::string what_failed(const attempt_result& r) {
+  if (r.status != 0) return "HTTP " + std::to_string(r.status);
+  return r.error.empty() ? std::string("no reply") : r.error;
+}
+
+}  // namespace
+
+delivery_verdict decide(const attempt_result& result, unsigned attempt, const retry_policy& policy,
+                        std::chrono::system_clock::time_point now, const random_source& random) {
+  delivery_verdict v;
+  switch (result.kind) {
+    case attempt_kind::delivered:
+      v.kind = delivery_verdict::delivered;
+      return v;
+    case attempt_kind::permanent:
+      v.kind = delivery_verdict::dead;
+      v.reason = "rejected: " + what_failed(result);
+      return v;
+    case attempt_kind::retry:
+      break;
+  }
+  if (auto next = next_attempt_at(policy, attempt, result.retry_after, now, random)) {
+    v.kind = delivery_verdict::retry;
+    v.retry_at = *next;
+    v.reason = what_failed(result);
+  } else {
+    v.kind = delivery_verdict::dead;
+    v.reason = "attempts exhausted: " + what_failed(result);
+  }
+  return v;
 }
 
 }  // namespace lg::webhooks

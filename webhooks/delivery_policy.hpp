@@ -4,7 +4,7 @@
 #pragma once
 
 #include "core/error.hpp"
-#include "webhooks/http_client.hpp"
+#include "http/client.hpp"
 #include "webhooks/retry_schedule.hpp"
 
 #include <chrono>
@@ -33,7 +33,7 @@ inline constexpr std::size_t reply_keep = 2048;
 
 // 2xx: delivered. 408, 429, 5xx, and no reply at all (timeout, connection refused/reset, a
 // reply too large): retry, honouring Retry-After. Every other status (1xx, 3xx, 4xx): permanent.
-attempt_result classify(const std::expected<http_response, core::error>& reply,
+attempt_result classify(const std::expected<net::http_response, core::error>& reply,
                         std::chrono::system_clock::time_point now);
 
 // `events` as configured: empty or "*" wants everything; "lead.*" every type starting "lead.".
@@ -49,5 +49,16 @@ std::string event_type(const std::vector<std::pair<std::string, std::string>>& f
 std::optional<std::chrono::system_clock::time_point> next_attempt_at(
     const retry_policy& policy, unsigned attempts_made, std::optional<std::chrono::milliseconds> retry_after,
     std::chrono::system_clock::time_point now, const random_source& random);
+
+// What becomes of an entry after attempt number `attempt` (1-based) came to `result` at `now`.
+struct delivery_verdict {
+  enum kind_t { delivered, retry, dead };
+  kind_t kind = retry;
+  std::chrono::system_clock::time_point retry_at{};  // retry: when the next attempt is due
+  // dead: "rejected: HTTP 422" or "attempts exhausted: <what failed>"; retry: what failed
+  std::string reason;
+};
+delivery_verdict decide(const attempt_result& result, unsigned attempt, const retry_policy& policy,
+                        std::chrono::system_clock::time_point now, const random_source& random);
 
 }  // namespace lg::webhooks

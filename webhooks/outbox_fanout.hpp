@@ -4,7 +4,7 @@
 // each destination stream. The copy keeps the outbox entry id: the delivery id (webhook-id).
 //
 // Runs as one consumer (a fixed name, so a restarted fan-out first finishes what it had read);
-// one fan-out per tenant at a time (gateway/delivery_pool.hpp holds a lease for it: may_run),
+// one fan-out per tenant at a time (webhooks/delivery_pool.hpp holds a lease for it: may_run),
 // so entries are copied in outbox order. Once an entry is acknowledged the outbox is trimmed
 // up to it (XTRIM MINID ~): the outbox holds only what is not copied yet, and writers refuse
 // a new entry when it is full (OUTBOX_FULL) instead of trimming what was never delivered.
@@ -12,7 +12,10 @@
 #pragma once
 
 #include "core/asio.hpp"
+#include "core/time_source.hpp"
+#include "runtime/loop.hpp"
 #include "store/redis_client.hpp"
+#include "store/stream_consumer.hpp"
 
 #include <atomic>
 #include <chrono>
@@ -39,10 +42,11 @@ struct fanout_options {
   std::size_t batch = 200;
   std::chrono::milliseconds block{500};  // must stay below the client's command timeout
   std::chrono::milliseconds error_backoff{500};
-  std::function<void(std::string_view)> log;
   // Asked before each read; false: the fan-out idles (another process holds its lease).
   // Empty: always true.
   std::function<bool()> may_run;
+  // When a copy that found its backlog full was dead-lettered (tests: a simulated clock).
+  const core::time_source* clock = &core::real_time();
 };
 
 struct fanout_stats {
@@ -57,22 +61,21 @@ class outbox_fanout : public std::enable_shared_from_this<outbox_fanout> {
   static std::shared_ptr<outbox_fanout> create(std::shared_ptr<store::redis_client> redis, fanout_options opts);
   void start();
   void stop();  // ends after the current BLOCK wait and batch
-  bool running() const noexcept { return running_; }
+  bool running() const noexcept { return loop_.running(); }
+  // Returns once the loop has ended (on its io_context).
+  awaitable<void> async_ended() { return loop_.async_ended(); }
   const fanout_stats& stats() const noexcept { return stats_; }
 
  private:
   outbox_fanout(std::shared_ptr<store::redis_client> redis, fanout_options opts);
   awaitable<void> run();
-  awaitable<bool> ensure_group();
-  awaitable<bool> handle(const store::redis_reply& entries);
-  awaitable<void> pause(std::chrono::milliseconds d);
+  awaitable<bool> handle(const std::vector<store::stream_entry>& entries);
 
   std::shared_ptr<store::redis_client> redis_;
   fanout_options opts_;
   fanout_stats stats_;
-  std::atomic<bool> running_{false};
-  bool stop_ = false;
-  std::string k_outbox_;
+  store::stream_consumer consumer_;
+  runtime::loop loop_;
 };
 
 }  // namespace lg::webhooks

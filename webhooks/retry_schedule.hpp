@@ -42,7 +42,4 @@ std::optional<std::chrono::milliseconds> delay_before_attempt(
 std::optional<std::chrono::milliseconds> parse_retry_after(
     std::string_view value, std::chrono::system_clock::time_point now);
 
-// An HTTP date alone (any of the three forms), as a point in time; nullopt when malformed.
-std::optional<std::chrono::system_clock::time_point> parse_http_date(std::string_view value);
-
 }  // namespace lg::webhooks

@@ -1,7 +1,7 @@
 // What the email webhook presets share: the sender as a contact, Message-ID keys, the event.
 #include "adapters/email/email_hook.hpp"
 
-#include "adapters/signature.hpp"
+#include "core/digest.hpp"
 #include "adapters/sms/mentions.hpp"
 #include "adapters/telephony/hook_common.hpp"
 #include "core/normalize.hpp"
@@ -67,7 +67,7 @@ std::optional<std::string> message_id_event_id(std::string_view id) {
   if (id.size() >= 2 && id.front() == '<' && id.back() == '>') id = trim(id.substr(1, id.size() - 2));
   if (id.empty()) return std::nullopt;
   if (hook::valid_id(id, 255)) return "email:msgid:" + std::string(id);
-  return "email:msgid:sha256:" + sig::sha256_hex(id);
+  return "email:msgid:sha256:" + core::sha256_hex(id);
 }
 
 std::optional<std::string> message_id_from_json_headers(std::string_view text) {
@@ -136,6 +136,16 @@ core::lead_event email_event(const config::source_config& src, const inbound_req
   if (!m.phones.empty()) e.extra["mentioned_phones"] = sms::join(m.phones);
   if (!m.emails.empty()) e.extra["mentioned_emails"] = sms::join(m.emails);
   return e;
+}
+
+hook::reading email_reading(const config::source_config& src, const inbound_request& req, const email_facts& f,
+                            std::size_t max_body, std::string_view no_sender) {
+  if (f.from.empty() && f.sender.empty()) return hook::quarantine(f.provider + ": " + std::string(no_sender));
+  return email_event(src, req, f, max_body);
+}
+
+std::size_t max_body_option(const config::source_config& src, const std::string& options_path) {
+  return hook::opt::size(src.options, options_path, "max_body", default_max_body, 0, 1 << 20);
 }
 
 std::unique_ptr<inbound_adapter> make_email_adapter(const config::source_config& src, const std::string& path,

@@ -8,6 +8,7 @@
 #pragma once
 
 #include "adapters/adapter.hpp"
+#include "adapters/telephony/hook_adapter.hpp"
 #include "config/config.hpp"
 
 #include <cstdint>
@@ -54,6 +55,14 @@ struct email_facts {
 
 core::lead_event email_event(const config::source_config& src, const inbound_request& req, const email_facts& f,
                              std::size_t max_body);
+
+// email_event, or a quarantine "<provider>: <no_sender>" when the message has neither a From
+// nor an envelope sender to make a contact of.
+hook::reading email_reading(const config::source_config& src, const inbound_request& req, const email_facts& f,
+                            std::size_t max_body, std::string_view no_sender);
+
+// options.max_body (0 B to 1 MiB, default_max_body when absent); `options_path` is "<source>.options".
+std::size_t max_body_option(const config::source_config& src, const std::string& options_path);
 
 std::unique_ptr<inbound_adapter> make_email_adapter(const config::source_config& src, const std::string& path,
                                                     clock_fn now = system_now);

@@ -2,7 +2,7 @@
 #include "adapters/email/imap_source.hpp"
 
 #include "adapters/email/email_hook.hpp"
-#include "adapters/signature.hpp"
+#include "core/digest.hpp"
 #include "adapters/telephony/hook_common.hpp"
 #include "core/normalize.hpp"
 
@@ -168,7 +168,7 @@ std::expected<core::lead_event, core::error> imap_message_event(const config::so
   if (auto id = message_id_event_id(m.message_id)) {
     f.event_id = *id;
   } else {
-    f.event_id = "email:imap:sha256:" + sig::sha256_hex(m.from_address + "\n" + m.date.value_or("") + "\n" + m.subject +
+    f.event_id = "email:imap:sha256:" + core::sha256_hex(m.from_address + "\n" + m.date.value_or("") + "\n" + m.subject +
                                                         "\n" + std::to_string(meta.size));
   }
 

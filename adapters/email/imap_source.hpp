@@ -1,6 +1,6 @@
 // An email source polled over IMAP (channel "email", preset "imap"): its options, read once at
 // startup from the source's "options", and the turning of one fetched message into a lead event.
-// The poller itself (connection, UID bookkeeping in Redis, accept) lives in gateway/imap_poller.
+// The poller itself (connection, UID bookkeeping in Redis, accept) lives in pollers/imap_poller.
 //
 // Options (all but host/user/password have defaults):
 //   "host", "port" (993 for imaps, 143 for starttls), "tls": "imaps" | "starttls",

@@ -2,7 +2,8 @@
 // check, and handle() choosing between them by method.
 #include "adapters/facebook/facebook.hpp"
 
-#include "adapters/signature.hpp"
+#include "core/digest.hpp"
+#include "core/percent.hpp"
 #include "config/config.hpp"
 
 #include <utility>
@@ -15,34 +16,6 @@ using core::make_error;
 
 constexpr std::size_t max_query_value = 512;
 
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-// Percent-decodes a query component ('+' is a space); nullopt on a broken escape.
-std::optional<std::string> url_decode(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '+') {
-      out.push_back(' ');
-    } else if (s[i] == '%') {
-      if (i + 2 >= s.size()) return std::nullopt;
-      const int hi = hex_value(s[i + 1]);
-      const int lo = hex_value(s[i + 2]);
-      if (hi < 0 || lo < 0) return std::nullopt;
-      out.push_back(static_cast<char>(hi * 16 + lo));
-      i += 2;
-    } else {
-      out.push_back(s[i]);
-    }
-  }
-  return out;
-}
-
 // The first value of `name` in a raw query string, decoded; nullopt when absent or broken.
 std::optional<std::string> query_param(std::string_view query, std::string_view name) {
   while (!query.empty()) {
@@ -50,12 +23,12 @@ std::optional<std::string> query_param(std::string_view query, std::string_view 
     std::string_view pair = query.substr(0, amp);
     query = amp == std::string_view::npos ? std::string_view{} : query.substr(amp + 1);
     const auto eq = pair.find('=');
-    auto key = url_decode(pair.substr(0, eq));
+    auto key = core::percent_decode(pair.substr(0, eq), /*plus_is_space=*/true);
     if (!key || *key != name) continue;
     if (eq == std::string_view::npos) return std::string{};
     std::string_view value = pair.substr(eq + 1);
     if (value.size() > max_query_value * 3) return std::nullopt;
-    return url_decode(value);
+    return core::percent_decode(value, /*plus_is_space=*/true);
   }
   return std::nullopt;
 }
@@ -101,7 +74,7 @@ std::expected<direct_reply, core::error> handshake(const options& opt, std::stri
   if (!mode || *mode != "subscribe") {
     return std::unexpected(make_error(errc::bad_request, "not a subscription request", "hub.mode"));
   }
-  if (!token || !sig::equal_constant_time(*token, opt.verify_token)) {
+  if (!token || !core::equal_constant_time(*token, opt.verify_token)) {
     return std::unexpected(make_error(errc::forbidden, "verify token does not match", "hub.verify_token"));
   }
   // Meta sends an integer; anything else is echoed back only if it cannot carry markup.
@@ -130,8 +103,8 @@ std::expected<void, core::error> verify(const options& opt, std::string_view raw
   for (char& c : presented) {
     if (c >= 'A' && c <= 'F') c = static_cast<char>(c - 'A' + 'a');  // Meta sends lower case; be liberal
   }
-  const std::string expected = sig::to_hex(sig::hmac_sha256(opt.app_secret, raw_body));
-  if (!sig::equal_constant_time(expected, presented)) {
+  const std::string expected = core::to_hex(core::hmac_sha256(opt.app_secret, raw_body));
+  if (!core::equal_constant_time(expected, presented)) {
     return std::unexpected(make_error(errc::unauthorized, "signature does not match", field));
   }
   return {};

@@ -1,7 +1,7 @@
 // Partner API: options, the API key check, and the per-item status JSON.
 #include "adapters/partner_api/partner_api.hpp"
 
-#include "adapters/signature.hpp"
+#include "core/digest.hpp"
 #include "config/config.hpp"
 
 namespace lg::adapters::partner_api {
@@ -62,9 +62,9 @@ std::optional<std::string> presented_key(const inbound_request& req) {
 bool key_matches(const options& opt, std::string_view key) {
   if (key.empty() || key.size() > 1024) return false;
   // Hashing first makes the comparison independent of the key's length and content.
-  const std::string digest = sig::sha256_hex(key);
+  const std::string digest = core::sha256_hex(key);
   bool found = false;
-  for (const auto& h : opt.key_hashes) found |= sig::equal_constant_time(digest, h);
+  for (const auto& h : opt.key_hashes) found |= core::equal_constant_time(digest, h);
   return found;
 }
 

@@ -3,7 +3,7 @@
 // fix its mapping; a person typing into a form cannot, which is why forms are lenient instead.
 #include "adapters/partner_api/partner_api.hpp"
 
-#include "adapters/signature.hpp"
+#include "core/digest.hpp"
 #include "core/normalize.hpp"
 
 #include <algorithm>
@@ -59,6 +59,24 @@ struct item_parser {
     return out;
   }
 
+  // Each value of a string-or-list field through `normalize` into `out`, without duplicates; a
+  // value that does not normalize is an error naming its path.
+  template <class Normalize>
+  std::expected<void, error> normalized_list(const json& v, const std::string& field, Normalize normalize,
+                                             std::vector<std::string>& out) const {
+    auto l = list(v, field);
+    if (!l) return std::unexpected(l.error());
+    for (std::size_t i = 0; i < l->size(); ++i) {
+      auto n = normalize((*l)[i]);
+      if (!n) {
+        return std::unexpected(
+            fail(errc::invalid_field, n.error().message, v.is_array() ? field + "[" + std::to_string(i) + "]" : field));
+      }
+      if (std::find(out.begin(), out.end(), *n) == out.end()) out.push_back(*n);
+    }
+    return {};
+  }
+
   std::expected<void, error> string_map(const json& v, const std::string& field,
                                         std::map<std::string, std::string>& out) const {
     if (!v.is_object()) return std::unexpected(fail(errc::invalid_field, "must be an object of strings", field));
@@ -85,21 +103,11 @@ struct item_parser {
         out.family_name = std::move(parts.family);
         out.given_name = std::move(parts.given);
       } else if (k == "phone" || k == "phones") {
-        auto l = list(v, f);
-        if (!l) return std::unexpected(l.error());
-        for (std::size_t i = 0; i < l->size(); ++i) {
-          auto p = core::normalize_phone((*l)[i]);
-          if (!p) return std::unexpected(fail(errc::invalid_field, p.error().message, v.is_array() ? f + "[" + std::to_string(i) + "]" : f));
-          if (std::find(out.phones.begin(), out.phones.end(), *p) == out.phones.end()) out.phones.push_back(*p);
-        }
+        auto ok = normalized_list(v, f, [](const std::string& s) { return core::normalize_phone(s); }, out.phones);
+        if (!ok) return ok;
       } else if (k == "email" || k == "emails") {
-        auto l = list(v, f);
-        if (!l) return std::unexpected(l.error());
-        for (std::size_t i = 0; i < l->size(); ++i) {
-          auto m = core::normalize_email((*l)[i]);
-          if (!m) return std::unexpected(fail(errc::invalid_field, m.error().message, v.is_array() ? f + "[" + std::to_string(i) + "]" : f));
-          if (std::find(out.emails.begin(), out.emails.end(), *m) == out.emails.end()) out.emails.push_back(*m);
-        }
+        auto ok = normalized_list(v, f, [](const std::string& s) { return core::normalize_email(s); }, out.emails);
+        if (!ok) return ok;
       } else if (k == "city" || k == "address") {
         auto s = string(v, f);
         if (!s) return std::unexpected(s.error());
@@ -194,7 +202,7 @@ struct item_parser {
       e.extra["external_id"] = external_id;
     } else {
       const std::string material = ctx.source + "\n" + ctx.received_at + "\n" + std::to_string(index) + "\n" + j.dump();
-      e.event_id = "api:req:" + sig::sha256_hex(material).substr(0, 32);
+      e.event_id = "api:req:" + core::sha256_hex(material).substr(0, 32);
     }
     return {};
   }

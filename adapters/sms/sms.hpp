@@ -24,6 +24,9 @@ struct message_facts {
 core::lead_event sms_event(const config::source_config& src, const inbound_request& req, const message_facts& f,
                            std::size_t max_text);
 
+// options.max_text_bytes (16 B to 1 MiB, 8 KiB when absent); `options_path` is "<source>.options".
+std::size_t max_text_option(const config::source_config& src, const std::string& options_path);
+
 std::unique_ptr<inbound_adapter> make_sms_adapter(const config::source_config& src, const std::string& path);
 std::unique_ptr<inbound_adapter> make_twilio_sms_adapter(const config::source_config& src, const std::string& path);
 std::unique_ptr<inbound_adapter> make_generic_sms_adapter(const config::source_config& src, const std::string& path);

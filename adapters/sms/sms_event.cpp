@@ -23,6 +23,10 @@ core::lead_event sms_event(const config::source_config& src, const inbound_reque
   return e;
 }
 
+std::size_t max_text_option(const config::source_config& src, const std::string& options_path) {
+  return hook::opt::size(src.options, options_path, "max_text_bytes", 8192, 16, 1 << 20);
+}
+
 std::unique_ptr<inbound_adapter> make_sms_adapter(const config::source_config& src, const std::string& path) {
   if (src.preset.empty() || src.preset == "twilio") return make_twilio_sms_adapter(src, path);
   if (src.preset == "generic") return make_generic_sms_adapter(src, path);

@@ -5,6 +5,7 @@
 // finished call, missed when answered_time is mapped and is empty or 0.
 #include "adapters/telephony/call_event.hpp"
 #include "adapters/telephony/generic_payload.hpp"
+#include "adapters/telephony/hook_adapter.hpp"
 #include "adapters/telephony/hook_common.hpp"
 #include "adapters/telephony/telephony.hpp"
 
@@ -31,84 +32,50 @@ list read_list(const nlohmann::json& o, const std::string& p, const char* key, l
   return out;
 }
 
-class generic_call_adapter final : public inbound_adapter {
- public:
-  generic_call_adapter(config::source_config src, generic::auth auth, std::map<std::string, std::string> map,
-                       list missed, list ignored, std::size_t max_body)
-      : src_(std::move(src)), auth_(std::move(auth)), map_(std::move(map)), missed_(std::move(missed)),
-        ignored_(std::move(ignored)), max_body_(max_body) {}
+struct generic_call_preset : generic::mapped_preset {
+  list missed, ignored;
 
-  std::expected<adapter_output, core::error> handle(const inbound_request& req) const override {
-    if (auto ok = generic::check_request(req, auth_, src_, max_body_); !ok) return std::unexpected(ok.error());
-
-    adapter_output out;
-    auto body = generic::payload::parse(req, src_.max_fields, max_body_);
-    if (!body) {
-      out.quarantine_reason = "generic hotline: " + body.error().message;
-      return out;
-    }
-    auto get = [&](const char* target) -> std::optional<std::string> {
-      const auto it = map_.find(target);
-      return it == map_.end() ? std::nullopt : body->get(it->second);
-    };
-    const auto call_id = get("call_id");
-    if (!call_id || !hook::valid_id(*call_id)) {
-      out.quarantine_reason = "generic hotline: call_id missing or not a valid id";
-      return out;
-    }
-    const auto status = get("status").value_or("");
-    if (!status.empty() && in_list(ignored_, status)) {
-      out.ignored = 1;
-      return out;
-    }
-    const auto from = get("from");
-    if (!from || from->empty()) {
-      out.quarantine_reason = "generic hotline: caller number missing";
-      return out;
-    }
-    call_facts f;
-    f.provider = "generic";
-    f.call_id = *call_id;
-    f.from = *from;
-    f.to = get("to").value_or("");
-    f.status = status;
-    f.missed = !status.empty() && in_list(missed_, status);
-    if (map_.contains("answered_time")) {
-      const auto answered = get("answered_time").and_then(hook::whole_number);
+  hook::reading read(const config::source_config& src, const inbound_request& req) const {
+    const auto body = read_body(src, req, "generic hotline");
+    if (!body) return hook::quarantine(body.error());
+    const auto call_id = body->get("call_id");
+    if (!call_id || !hook::valid_id(*call_id))
+      return hook::quarantine("generic hotline: call_id missing or not a valid id");
+    const auto status = body->get("status").value_or("");
+    if (!status.empty() && in_list(ignored, status)) return std::nullopt;
+    const auto from = body->get("from");
+    if (!from || from->empty()) return hook::quarantine("generic hotline: caller number missing");
+    call_facts f{.provider = "generic",
+                 .call_id = *call_id,
+                 .from = *from,
+                 .to = body->get("to").value_or(""),
+                 .status = status,
+                 .missed = !status.empty() && in_list(missed, status)};
+    if (body->maps("answered_time")) {
+      const auto answered = body->get("answered_time").and_then(hook::whole_number);
       if (!answered || *answered == 0) f.missed = true;
     }
-    f.duration_s = get("duration").and_then(hook::whole_number);
-    out.events.push_back(call_event(src_, req, f));
-    return out;
+    f.duration_s = body->get("duration").and_then(hook::whole_number);
+    return call_event(src, req, f);
   }
-
- private:
-  config::source_config src_;
-  generic::auth auth_;
-  std::map<std::string, std::string> map_;
-  list missed_, ignored_;
-  std::size_t max_body_;
 };
 
 }  // namespace
 
 std::unique_ptr<inbound_adapter> make_generic_call_adapter(const config::source_config& src, const std::string& path) {
-  const auto p = path + ".options";
-  hook::opt::only_keys(src.options, p,
-                       {"field_map", "signature_header", "secret", "missed_statuses", "ignored_statuses",
-                        "max_body_bytes", "public_base_url"});
-  auto auth = generic::read_auth(src, path);
-  auto map = generic::read_field_map(src, path, {"call_id", "from", "to", "status", "answered_time", "duration"},
-                                     {"call_id", "from"});
+  const auto p = hook::opt::options_path(src, path,
+                                         {"field_map", "signature_header", "secret", "missed_statuses",
+                                          "ignored_statuses", "max_body_bytes", "public_base_url"});
+  auto mapped = generic::read_mapped_preset(src, path, {"call_id", "from", "to", "status", "answered_time", "duration"},
+                                            {"call_id", "from"});
   auto missed = read_list(src.options, p, "missed_statuses",
                           {"missed", "no-answer", "no_answer", "noanswer", "busy", "canceled", "cancelled", "failed",
                            "unanswered"});
   auto ignored = read_list(src.options, p, "ignored_statuses",
                            {"ringing", "queued", "initiated", "dialing", "in-progress", "in_progress", "answered",
                             "started"});
-  const auto max_body = hook::opt::max_body(src.options, p);
-  return std::make_unique<generic_call_adapter>(src, std::move(auth), std::move(map), std::move(missed),
-                                                std::move(ignored), max_body);
+  mapped.max_body = hook::opt::max_body(src.options, p);
+  return hook::make_preset_adapter(src, generic_call_preset{std::move(mapped), std::move(missed), std::move(ignored)});
 }
 
 std::unique_ptr<inbound_adapter> make_telephony_adapter(const config::source_config& src, const std::string& path) {

@@ -1,7 +1,7 @@
 // The generic preset: configurable field paths and an HMAC-SHA256 header.
 #include "adapters/telephony/generic_payload.hpp"
 
-#include "adapters/signature.hpp"
+#include "core/digest.hpp"
 #include "adapters/web_form/web_form.hpp"
 
 #include <algorithm>
@@ -47,11 +47,11 @@ bool hmac_header_ok(std::string_view secret, std::string_view body, std::string_
   while (!v.empty() && v.back() == ' ') v.remove_suffix(1);
   if (v.size() > 7 && hook::iequals(v.substr(0, 7), "sha256=")) v.remove_prefix(7);
   if (v.empty() || v.size() > 256) return false;
-  const auto mac = sig::hmac_sha256(secret, body);
-  if (v.size() == 64 && is_hex(v)) return sig::equal_constant_time(sig::to_hex(mac), lower(std::string(v)));
+  const auto mac = core::hmac_sha256(secret, body);
+  if (v.size() == 64 && is_hex(v)) return core::equal_constant_time(core::to_hex(mac), lower(std::string(v)));
   std::string raw;
-  if (!sig::base64_decode(v, raw)) return false;
-  return sig::equal_constant_time(mac, raw);
+  if (!core::base64_decode(v, raw)) return false;
+  return core::equal_constant_time(mac, raw);
 }
 
 bool auth_ok(const auth& a, const config::source_config& src, const inbound_request& req) {
@@ -129,6 +129,33 @@ std::optional<std::string> payload::get(std::string_view path) const {
     path = dot == std::string_view::npos ? std::string_view{} : path.substr(dot + 1);
   }
   return scalar_text(*cur);
+}
+
+std::optional<std::string> mapped_body::get(const std::string& target) const {
+  const auto it = map_->find(target);
+  return it == map_->end() ? std::nullopt : body_.get(it->second);
+}
+
+std::expected<void, core::error> mapped_preset::accept(const config::source_config& src,
+                                                       const inbound_request& req) const {
+  return check_request(req, credentials, src, max_body);
+}
+
+std::expected<mapped_body, std::string> mapped_preset::read_body(const config::source_config& src,
+                                                                 const inbound_request& req,
+                                                                 std::string_view label) const {
+  auto body = payload::parse(req, src.max_fields, max_body);
+  if (!body) return std::unexpected(std::string(label) + ": " + body.error().message);
+  return mapped_body(std::move(*body), field_map);
+}
+
+mapped_preset read_mapped_preset(const config::source_config& src, const std::string& path,
+                                 std::initializer_list<const char*> known_targets,
+                                 std::initializer_list<const char*> required_targets) {
+  mapped_preset m;
+  m.credentials = read_auth(src, path);
+  m.field_map = read_field_map(src, path, known_targets, required_targets);
+  return m;
 }
 
 }  // namespace lg::adapters::generic

@@ -17,6 +17,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 namespace lg::adapters::generic {
 
@@ -58,5 +59,38 @@ class payload {
   nlohmann::json doc_;
   hook::field_list fields_;
 };
+
+// A parsed body seen through the source's field map (target -> path).
+class mapped_body {
+ public:
+  mapped_body(payload body, const std::map<std::string, std::string>& map) : body_(std::move(body)), map_(&map) {}
+  // The value of a target ("from"); nullopt when the target is not mapped or its path is absent.
+  std::optional<std::string> get(const std::string& target) const;
+  bool maps(const std::string& target) const { return map_->contains(target); }
+
+ private:
+  payload body_;
+  const std::map<std::string, std::string>* map_;
+};
+
+// What the generic hotline and SMS presets share (telephony/hook_adapter.hpp): how a delivery
+// is authenticated, the field map, and the body bound.
+struct mapped_preset {
+  auth credentials;
+  std::map<std::string, std::string> field_map;
+  std::size_t max_body = 0;
+
+  // check_request.
+  std::expected<void, core::error> accept(const config::source_config& src, const inbound_request& req) const;
+  // The body through field_map; an authentic body that cannot be read is a quarantine reason,
+  // "<label>: <why>".
+  std::expected<mapped_body, std::string> read_body(const config::source_config& src, const inbound_request& req,
+                                                    std::string_view label) const;
+};
+
+// read_auth, then read_field_map; max_body is left to the caller.
+mapped_preset read_mapped_preset(const config::source_config& src, const std::string& path,
+                                 std::initializer_list<const char*> known_targets,
+                                 std::initializer_list<const char*> required_targets);
 
 }  // namespace lg::adapters::generic

@@ -73,6 +73,11 @@ const std::string* find(const field_list& fields, std::string_view name) {
   return nullptr;
 }
 
+std::string text(const field_list& fields, std::string_view name) {
+  const auto* v = find(fields, name);
+  return v ? *v : std::string{};
+}
+
 std::string utf8_clean(std::string_view s, std::size_t max_bytes) {
   static constexpr std::string_view replacement = "\xEF\xBF\xBD";
   std::string out;
@@ -147,6 +152,13 @@ core::lead_event base_event(const config::source_config& src, const inbound_requ
 }
 
 namespace opt {
+
+std::string options_path(const config::source_config& src, const std::string& path,
+                         std::initializer_list<const char*> known) {
+  auto p = path + ".options";
+  only_keys(src.options, p, known);
+  return p;
+}
 
 std::string string(const nlohmann::json& o, const std::string& path, const char* key, bool required,
                    std::string fallback) {

@@ -32,6 +32,9 @@ std::expected<field_list, core::error> form_fields(const inbound_request& req, s
 // First value of a field; nullptr when absent.
 const std::string* find(const field_list& fields, std::string_view name);
 
+// First value of a field; "" when absent.
+std::string text(const field_list& fields, std::string_view name);
+
 // Invalid UTF-8 sequences replaced by U+FFFD, so a hostile byte never makes the event
 // unserializable; at most max_bytes bytes kept, never cutting a code point.
 std::string utf8_clean(std::string_view s, std::size_t max_bytes = 4096);
@@ -75,6 +78,9 @@ std::expected<void, core::error> body_within(const inbound_request& req, std::si
 
 // Startup-time option readers; errors are config::config_error("<path>.<key>: reason").
 namespace opt {
+// path + ".options" (the prefix of the other readers' errors), once only_keys has passed.
+std::string options_path(const config::source_config& src, const std::string& path,
+                         std::initializer_list<const char*> known);
 std::string string(const nlohmann::json& o, const std::string& path, const char* key, bool required,
                    std::string fallback = {});
 std::string secret(const nlohmann::json& o, const std::string& path, const char* key, bool required);

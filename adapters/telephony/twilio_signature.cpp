@@ -1,9 +1,9 @@
 // Twilio request signatures: URL + sorted params, HMAC-SHA1, Base64, compared in constant time.
 #include "adapters/telephony/twilio_signature.hpp"
 
-#include "adapters/signature.hpp"
+#include "core/digest.hpp"
 #include "adapters/telephony/hook_common.hpp"
-#include "config/url.hpp"
+#include "core/url.hpp"
 
 #include <algorithm>
 
@@ -58,7 +58,7 @@ std::string compute_signature(std::string_view auth_token, std::string_view url,
   });
   std::string msg(url);
   for (const auto* p : sorted) msg.append(p->first).append(p->second);
-  return sig::hmac_sha1(auth_token, msg);
+  return core::hmac_sha1(auth_token, msg);
 }
 
 std::vector<std::string> url_variants(std::string_view url) {
@@ -87,11 +87,11 @@ std::string request_url(std::string_view public_base_url, std::string_view targe
 bool signature_ok(std::string_view auth_token, std::string_view url, const web_form::field_list& params,
                   std::string_view header_value) {
   std::string given;
-  if (header_value.empty() || header_value.size() > 256 || !sig::base64_decode(header_value, given)) return false;
+  if (header_value.empty() || header_value.size() > 256 || !core::base64_decode(header_value, given)) return false;
   bool ok = false;
   // Every variant is computed and compared, so the time taken does not say which one matched.
   for (const auto& candidate : url_variants(url))
-    ok = sig::equal_constant_time(compute_signature(auth_token, candidate, params), given) || ok;
+    ok = core::equal_constant_time(compute_signature(auth_token, candidate, params), given) || ok;
   return ok;
 }
 
@@ -134,7 +134,7 @@ hook_options read_hook_options(const config::source_config& src, const std::stri
   hook_options o;
   o.auth_token = hook::opt::secret(src.options, p, "auth_token", true);
   o.public_base_url = hook::opt::string(src.options, p, "public_base_url", false);
-  if (!o.public_base_url.empty() && !config::is_http_url(o.public_base_url))
+  if (!o.public_base_url.empty() && !core::is_http_url(o.public_base_url))
     throw config::config_error(p + ".public_base_url: not an http(s) URL");
   o.max_body = hook::opt::max_body(src.options, p);
   return o;

@@ -65,4 +65,14 @@ hook_options read_hook_options(const config::source_config& src, const std::stri
 std::expected<web_form::field_list, core::error> accept(const inbound_request& req, const config::source_config& src,
                                                         const hook_options& o);
 
+// The accept step of every Twilio preset (telephony/hook_adapter.hpp): accept() with its options.
+struct signed_preset {
+  hook_options opts;
+
+  std::expected<web_form::field_list, core::error> accept(const config::source_config& src,
+                                                          const inbound_request& req) const {
+    return twilio::accept(req, src, opts);
+  }
+};
+
 }  // namespace lg::adapters::twilio

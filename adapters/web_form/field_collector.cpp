@@ -1,5 +1,7 @@
 #include "adapters/web_form/field_collector.hpp"
 
+#include "core/percent.hpp"
+
 #include "core/normalize.hpp"
 
 namespace lg::adapters::web_form::detail {
@@ -42,46 +44,14 @@ std::optional<core::error> field_collector::add(std::string name, std::string va
   return std::nullopt;
 }
 
-namespace {
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-}  // namespace
-
-std::optional<std::string> percent_decode(std::string_view s, bool plus_is_space) {
-  std::string out;
-  out.reserve(s.size());
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    const char c = s[i];
-    if (c == '%') {
-      if (i + 2 >= s.size()) return std::nullopt;
-      const int hi = hex_value(s[i + 1]);
-      const int lo = hex_value(s[i + 2]);
-      if (hi < 0 || lo < 0) return std::nullopt;
-      out += static_cast<char>(hi * 16 + lo);
-      i += 2;
-    } else if (c == '+' && plus_is_space) {
-      out += ' ';
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
-
 std::optional<std::string> query_param(std::string_view query, std::string_view name) {
   while (!query.empty()) {
     const auto amp = query.find('&');
     const auto pair = query.substr(0, amp);
     const auto eq = pair.find('=');
-    const auto key = percent_decode(pair.substr(0, eq), true);
+    const auto key = core::percent_decode(pair.substr(0, eq), true);
     if (key && *key == name)
-      return eq == std::string_view::npos ? std::optional<std::string>("") : percent_decode(pair.substr(eq + 1), true);
+      return eq == std::string_view::npos ? std::optional<std::string>("") : core::percent_decode(pair.substr(eq + 1), true);
     if (amp == std::string_view::npos) break;
     query.remove_prefix(amp + 1);
   }

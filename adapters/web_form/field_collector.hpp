@@ -38,8 +38,6 @@ class field_collector {
   field_list fields_;
 };
 
-// %XX decoding ('+' as space when asked); nullopt on a malformed escape.
-std::optional<std::string> percent_decode(std::string_view s, bool plus_is_space);
 
 // The first value of `name` in a URL query (a=1&b=2), decoded; nullopt when absent or malformed.
 std::optional<std::string> query_param(std::string_view query, std::string_view name);

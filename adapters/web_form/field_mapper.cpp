@@ -47,6 +47,23 @@ void add_unique(std::vector<std::string>& list, std::string value) {
   if (std::find(list.begin(), list.end(), value) == list.end()) list.push_back(std::move(value));
 }
 
+// Each non-blank value through `normalize` into `valid`, or as typed into `invalid`; the first
+// failure's error is kept for the required-field check.
+template <class Normalize>
+void normalize_all(const std::vector<std::string>& raw_values, Normalize normalize, std::vector<std::string>& valid,
+                   std::vector<std::string>& invalid, std::optional<core::error>& first_error) {
+  for (const auto& raw : raw_values) {
+    const auto v = trim(raw);
+    if (v.empty()) continue;
+    if (auto n = normalize(v)) {
+      add_unique(valid, std::move(*n));
+    } else {
+      add_unique(invalid, std::string(v));
+      if (!first_error) first_error = n.error();
+    }
+  }
+}
+
 // NFC and collapsed spaces per line, keeping the line breaks people typed.
 std::string normalize_message(std::string_view raw) {
   std::string out;
@@ -133,26 +150,10 @@ fill_outcome fill_event(const mapped_form& f, core::lead_event& e) {
     c.given_name = std::move(parts.given);
   }
 
-  for (const auto& raw : f.phones) {
-    const auto v = trim(raw);
-    if (v.empty()) continue;
-    if (auto p = core::normalize_phone(v)) {
-      add_unique(c.phones, std::move(*p));
-    } else {
-      add_unique(c.invalid_phones, std::string(v));
-      if (!out.phone_error) out.phone_error = p.error();
-    }
-  }
-  for (const auto& raw : f.emails) {
-    const auto v = trim(raw);
-    if (v.empty()) continue;
-    if (auto m = core::normalize_email(v)) {
-      add_unique(c.emails, std::move(*m));
-    } else {
-      add_unique(c.invalid_emails, std::string(v));
-      if (!out.email_error) out.email_error = m.error();
-    }
-  }
+  normalize_all(f.phones, [](std::string_view v) { return core::normalize_phone(v); }, c.phones, c.invalid_phones,
+                out.phone_error);
+  normalize_all(f.emails, [](std::string_view v) { return core::normalize_email(v); }, c.emails, c.invalid_emails,
+                out.email_error);
   c.city = core::normalize_text(f.city);
   c.address = core::normalize_text(f.address);
 

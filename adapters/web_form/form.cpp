@@ -1,7 +1,7 @@
 // parse_form: one form post -> one lead event. Picks the body parser by Content-Type, maps
 // and normalizes the fields, enforces the source's required fields and derives the event id
 // from the normalized content, so a double-clicked submit is one lead.
-#include "adapters/signature.hpp"
+#include "core/digest.hpp"
 #include "adapters/web_form/field_collector.hpp"
 #include "adapters/web_form/field_mapper.hpp"
 #include "adapters/web_form/header_params.hpp"
@@ -107,7 +107,7 @@ std::string content_hash(const std::vector<std::string>& parts) {
     input += ':';
     input += p;
   }
-  return sig::sha256_hex(input).substr(0, 32);
+  return core::sha256_hex(input).substr(0, 32);
 }
 
 std::string event_id(const core::lead_event& e) {

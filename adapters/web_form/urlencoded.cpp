@@ -1,6 +1,7 @@
 // application/x-www-form-urlencoded, as browsers send it (WHATWG URL standard): pairs split
 // on '&', '+' is a space, %XX is a byte; the decoded bytes must be UTF-8.
 #include "adapters/web_form/field_collector.hpp"
+#include "core/percent.hpp"
 
 namespace lg::adapters::web_form {
 
@@ -19,11 +20,11 @@ std::expected<field_list, core::error> parse_urlencoded(std::string_view body, s
     const auto eq = pair.find('=');
     const auto raw_name = pair.substr(0, eq);
     const auto raw_value = eq == std::string_view::npos ? std::string_view{} : pair.substr(eq + 1);
-    auto name = detail::percent_decode(raw_name, true);
+    auto name = core::percent_decode(raw_name, true);
     if (!name)
       return std::unexpected(make_error(errc::bad_request, "malformed %-escape in a field name",
                                         detail::printable_name(raw_name)));
-    auto value = detail::percent_decode(raw_value, true);
+    auto value = core::percent_decode(raw_value, true);
     if (!value)
       return std::unexpected(make_error(errc::bad_request,
                                         "malformed %-escape in field '" + detail::printable_name(*name) + "'",

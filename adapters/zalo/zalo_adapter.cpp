@@ -4,7 +4,7 @@
 // and nothing else of it is interpreted until the check has passed.
 #include "adapters/zalo/zalo.hpp"
 
-#include "adapters/signature.hpp"
+#include "core/digest.hpp"
 #include "adapters/zalo/zalo_json.hpp"
 #include "config/config.hpp"
 
@@ -107,7 +107,7 @@ std::expected<void, core::error> verify(const options& opt, std::string_view raw
   std::string material;
   material.reserve(signed_id.size() + raw_body.size() + timestamp.size() + opt.oa_secret_key.size());
   material.append(signed_id).append(raw_body).append(timestamp).append(opt.oa_secret_key);
-  if (!sig::equal_constant_time(sig::sha256_hex(material), presented)) {
+  if (!core::equal_constant_time(core::sha256_hex(material), presented)) {
     return std::unexpected(make_error(errc::unauthorized, "signature does not match", std::string(field)));
   }
 

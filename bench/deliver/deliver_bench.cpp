@@ -10,7 +10,7 @@
 #include "store/keys.hpp"
 #include "webhooks/delivery.hpp"
 #include "webhooks/outbox_fanout.hpp"
-#include "webhooks/webhook_connector.hpp"
+#include "webhooks/connectors/webhook/webhook_connector.hpp"
 
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -182,13 +182,12 @@ int main(int argc, char** argv) {
     }
     pipeline(ioc, *setup, std::move(cmds));
 
-    // The engine, as gateway/delivery_pool.cpp builds it: the fan-out on its own connection.
+    // The engine, as webhooks/delivery_pool.cpp builds it: the fan-out on its own connection.
     auto fan_redis = store::redis_client::create(ioc, *opts);
     auto work_redis = store::redis_client::create(ioc, *opts);
     webhooks::fanout_options fo;
     fo.tenant = tenant;
     fo.routes.push_back(webhooks::fanout_route{dest, {}, 10'000'000, 100'000});
-    fo.log = [](std::string_view m) { std::fprintf(stderr, "%.*s\n", static_cast<int>(m.size()), m.data()); };
     auto fanout = webhooks::outbox_fanout::create(fan_redis, fo);
     webhooks::webhook_connector_options wo;
     wo.url = url;
@@ -204,7 +203,6 @@ int main(int argc, char** argv) {
     o.id = dest;
     o.concurrency = lanes;
     o.idle_poll = std::chrono::milliseconds(5);
-    o.log = fo.log;
     auto worker = webhooks::destination_worker::create(work_redis, std::move(*conn), o);
 
     const auto t0 = clk::now();

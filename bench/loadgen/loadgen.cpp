@@ -4,7 +4,7 @@
 // rate, because a closed loop slows down with the server (coordinated omission). lg_loadgen
 // posts a body template at a fixed rate (bench/common/open_loop.hpp: each request's latency
 // counts from when it was due) and reports the percentiles after a warm-up.
-#include "adapters/signature.hpp"
+#include "core/digest.hpp"
 #include "bench/common/open_loop.hpp"
 #include "core/asio.hpp"
 
@@ -41,10 +41,10 @@ std::pair<std::string, std::string> signature_header(const std::string& sign, co
   if (colon == std::string::npos) return {};
   const std::string kind = sign.substr(0, colon), secret = sign.substr(colon + 1);
   if (kind == "facebook")
-    return {"X-Hub-Signature-256", "sha256=" + lg::adapters::sig::to_hex(lg::adapters::sig::hmac_sha256(secret, body))};
+    return {"X-Hub-Signature-256", "sha256=" + lg::core::to_hex(lg::core::hmac_sha256(secret, body))};
   auto j = nlohmann::json::parse(body, nullptr, false);
   if (kind != "zalo" || !j.is_object()) return {};
-  return {"X-ZEvent-Signature", "mac=" + lg::adapters::sig::sha256_hex(j.value("app_id", "") + body +
+  return {"X-ZEvent-Signature", "mac=" + lg::core::sha256_hex(j.value("app_id", "") + body +
                                                                       j.value("timestamp", "") + secret)};
 }
 

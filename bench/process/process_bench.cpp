@@ -1,4 +1,4 @@
-// lg_process_bench: events/s through identity resolution (the real process_worker and
+// lg_process_bench: events/s through identity resolution (the real pipeline::resolve_stage and
 // resolve.lua) with N contacts already stored, and Redis bytes per contact.
 //
 //   1. preload: N new people (phone + email + Zalo id each: three identities) are pushed to
@@ -8,7 +8,7 @@
 //      markers deleted).
 //   2. measure: M events (half returning people, half new) are pushed while no worker runs,
 //      then the workers start and the clock runs until the group has acknowledged all of them.
-#include "gateway/process_worker.hpp"
+#include "pipeline/resolve_stage.hpp"
 #include "store/contacts.hpp"
 #include "store/keys.hpp"
 
@@ -66,7 +66,7 @@ long long used_memory(session& s) {
 core::lead_event person_event(long long i, long long n) {
   core::lead_event e;
   e.event_id = "bench:" + std::to_string(i) + ":" + std::to_string(n);
-  // Lead ids have the length of gateway::new_lead_id's ("ld_" + 26 characters).
+  // Lead ids have the length of core::new_lead_id's ("ld_" + 26 characters).
   char lead[40];
   std::snprintf(lead, sizeof(lead), "ld_01JD%010lld%010lld", i, n);
   e.lead_id = lead;
@@ -144,13 +144,13 @@ double drain(const store::redis_options& o, session& s, const std::string& tenan
       asio::io_context ioc;
       auto c = store::redis_client::create(ioc, o);
       c->start();
-      gateway::process_worker_options opts;
+      pipeline::resolve_stage_options opts;
       opts.tenant = tenant;
       opts.batch = batch;
       opts.block = std::chrono::milliseconds(100);
       opts.default_team = "hn-1";
       opts.resolve.identity_buckets = buckets;
-      auto wk = gateway::process_worker::create(c, opts);
+      auto wk = pipeline::resolve_stage::create(c, opts);
       wk->start();
       while (!stop) ioc.run_for(std::chrono::milliseconds(50));
       wk->stop();

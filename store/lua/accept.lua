@@ -6,8 +6,9 @@ local existing = redis.call('GET', KEYS[1])
 if existing then
   return {'dup', existing}
 end
-local max_len = tonumber(ARGV[4])
+local lead_id, event_json = ARGV[1], ARGV[2]
 local window = tonumber(ARGV[3])
+local max_len = tonumber(ARGV[4])
 if not max_len or not window or window <= 0 then
   return redis.error_reply('LGARGS bad window or max length')
 end
@@ -15,6 +16,6 @@ end
 if redis.call('XLEN', KEYS[2]) >= max_len then
   return redis.error_reply('LGFULL inbound backlog full')
 end
-local id = redis.call('XADD', KEYS[2], '*', 'lead', ARGV[2], 'lead_id', ARGV[1])
-redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[3])
-return {'new', ARGV[1], id}
+local id = redis.call('XADD', KEYS[2], '*', 'lead', event_json, 'lead_id', lead_id)
+redis.call('SET', KEYS[1], lead_id, 'PX', window)
+return {'new', lead_id, id}

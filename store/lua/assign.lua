@@ -28,23 +28,20 @@
 -- arguments as JSON.
 
 local teams_key = KEYS[1]
-local pfx, op = ARGV[1], ARGV[2]
-local now, mod, wday = tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
-local qmax, omax, tlcap, ttl = ARGV[6], ARGV[7], tonumber(ARGV[8]), tonumber(ARGV[9])
+local pfx = ARGV[1]
+local op = ARGV[2]
+local now = tonumber(ARGV[3])
+local mod = tonumber(ARGV[4])    -- minute of the local day
+local wday = tonumber(ARGV[5])   -- ISO weekday, 1 = Monday
+local qmax = ARGV[6]             -- team queue MAXLEN
+local omax = ARGV[7]             -- outbox limit
+local tlcap = tonumber(ARGV[8])  -- timeline cap
+local ttl = tonumber(ARGV[9])    -- closed record TTL (s)
 local p = cjson.decode(ARGV[10])
 local now_s = math.floor(now / 1000)
 
--- An operation that may hand out a lead, or change its status, writes the outbox. When the outbox is full (delivery
--- has not copied it for a long time) it is refused before any write, so nothing changes that
--- the sync side would never hear of; the caller retries later.
-if op == 'assign' or op == 'release' or op == 'accept' or op == 'claim' or op == 'sweep' or op == 'state' or
-   op == 'duty' then
-  local len = redis.call('XLEN', pfx .. 'outbox')
-  if len >= tonumber(omax) then
-    return redis.error_reply('OUTBOX_FULL ' .. pfx .. 'outbox holds ' .. len ..
-                             ' entries not yet copied to destinations (limit ' .. omax .. ')')
-  end
-end
+--#include "lib/outbox_guard.lua"
+--#include "lib/alias.lua"
 
 local function tkey(team) return pfx .. 'tm:' .. team end
 local function mkey(team, m) return pfx .. 'mb:' .. team .. ':' .. m end
@@ -152,12 +149,7 @@ end
 -- Aliases always point to a lower id, so the chain ends; the bound guards a damaged store.
 local function canonical(id)
   if id == '' then return id end
-  for _ = 1, 16 do
-    local nxt = redis.call('GET', pfx .. 'alias:' .. id)
-    if not nxt then return id end
-    id = nxt
-  end
-  return id
+  return follow_alias(pfx, id)
 end
 
 local function timeline(cid, entry)
@@ -300,7 +292,12 @@ end
 
 local drain_limit = 100
 
-if op == 'assign' then
+-- The operations. Each takes `p`, the operation's arguments; those that may hand out a lead or
+-- change its status write the outbox, and are refused while it is full (outbox_guard).
+local ops, writes_outbox = {}, {assign = true, release = true, accept = true, claim = true, sweep = true,
+                                state = true, duty = true}
+
+ops.assign = function(p)
   -- p: ev, lead, c, team, strat (rr|wrr|ll|claim), sticky (0|1), sla, prio, rule
   local prev = load_asg(p.ev)
   if prev then return reply(prev, 1) end
@@ -327,8 +324,9 @@ if op == 'assign' then
   local m = pick(t, a.strat, nil)
   if m then give(a, t, m, 'assign') else wait(a, t, 'queued') end
   return reply(a, 0)
+end
 
-elseif op == 'release' then
+ops.release = function(p)
   -- p: ev, reason, m (optional: only when the lead is still this member's, checked here so an
   -- SLA re-assignment between an agent's read and this call cannot close another's lead).
   -- Closes the lead; the capacity it held goes to the team's backlog.
@@ -350,8 +348,9 @@ elseif op == 'release' then
   status_changed(a, 'closed', prev_member, p.reason)
   save(a)
   return {'released', drain(a.team, drain_limit)}
+end
 
-elseif op == 'accept' then
+ops.accept = function(p)
   -- p: ev, m. The member takes the lead: the SLA clock stops.
   local a = load_asg(p.ev)
   if a == nil then return {'unknown'} end
@@ -367,8 +366,9 @@ elseif op == 'accept' then
   status_changed(a, 'accepted', a.m)
   save(a)
   return {'accepted'}
+end
 
-elseif op == 'claim' then
+ops.claim = function(p)
   -- p: team, m. The member pulls the oldest lead of the claim queue or the backlog.
   local t = load_team(p.team)
   local member_known = false
@@ -395,8 +395,9 @@ elseif op == 'claim' then
     redis.call('ZREM', key, ev)  -- stale entry
   end
   return {'empty'}
+end
 
-elseif op == 'sweep' then
+ops.sweep = function(p)
   -- p: limit. Overdue unaccepted leads go to the next member who has not had them, else to the
   -- fallback team (once), else stay with their member marked missed. Then backlogs drain (a
   -- member may have come on duty since).
@@ -440,21 +441,24 @@ elseif op == 'sweep' then
     drained = drained + #drain(team, limit)
   end
   return {reassigned, escalated, missed, drained}
+end
 
-elseif op == 'state' then
+ops.state = function(p)
   -- p: team, m, st (active|away). Coming back active drains the team's backlog.
   if redis.call('EXISTS', mkey(p.team, p.m)) == 0 then return {'unknown', {}} end
   redis.call('HSET', mkey(p.team, p.m), 'st', p.st)
   if p.st == 'active' then return {'ok', drain(p.team, drain_limit)} end
   return {'ok', {}}
+end
 
-elseif op == 'duty' then
+ops.duty = function(p)
   -- p: team. The members that could take a lead now (active, on duty, below capacity).
   local out = {}
   for _, m in ipairs(candidates(load_team(p.team), {})) do out[#out + 1] = m.id end
   return out
+end
 
-elseif op == 'seed' then
+ops.seed = function(p)
   -- p: team, fb, overwrite (0|1), members [{id, n, crm, w, cap, st, h}]. Keeps the runtime
   -- state that is not configuration: open sets, WRR weights, the round robin cursor.
   if tonumber(p.overwrite) ~= 1 and redis.call('EXISTS', tkey(p.team)) == 1 then return 'kept' end
@@ -472,8 +476,9 @@ elseif op == 'seed' then
   redis.call('HSET', tkey(p.team), 'm', cjson.encode(ids), 'fb', p.fb)
   redis.call('SADD', teams_key, p.team)
   return 'seeded'
+end
 
-elseif op == 'drop' then
+ops.drop = function(p)
   -- p: team. Removes a team (admin delete) only while none of its leads is waiting or open, so
   -- no lead is ever orphaned: {'busy', n leads} otherwise; {'dropped', 0} when done.
   local t = load_team(p.team)
@@ -486,4 +491,10 @@ elseif op == 'drop' then
   return {'dropped', 0}
 end
 
-return redis.error_reply('ERR assign.lua: unknown operation ' .. tostring(op))
+local run = ops[op]
+if not run then return redis.error_reply('ERR assign.lua: unknown operation ' .. tostring(op)) end
+if writes_outbox[op] then
+  local full = outbox_full(pfx, omax)
+  if full then return full end
+end
+return run(p)

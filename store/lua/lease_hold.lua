@@ -6,15 +6,15 @@
 -- ARGV[1] op: hold | release; ARGV[2] token; ARGV[3] TTL (ms, hold only)
 -- hold    -> 1 when the caller holds the lease now (newly taken or renewed), else 0
 -- release -> 1 when the caller's lease was deleted, 0 when another holder has it
-local key, op, token = KEYS[1], ARGV[1], ARGV[2]
+local key, op, token, ttl_ms = KEYS[1], ARGV[1], ARGV[2], ARGV[3]
 local cur = redis.call('GET', key)
 if op == 'hold' then
   if cur == token then
-    redis.call('PEXPIRE', key, ARGV[3])
+    redis.call('PEXPIRE', key, ttl_ms)
     return 1
   end
   if cur then return 0 end
-  redis.call('SET', key, token, 'PX', ARGV[3])
+  redis.call('SET', key, token, 'PX', ttl_ms)
   return 1
 elseif op == 'release' then
   if cur == token then

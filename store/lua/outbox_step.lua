@@ -58,7 +58,8 @@ local function release(contact, id)
 end
 
 if op == 'done' then
-  local id, contact, sid, outcome = ARGV[4], ARGV[5], ARGV[6], ARGV[7]
+  local id, contact, sid, outcome, entry = ARGV[4], ARGV[5], ARGV[6], ARGV[7], ARGV[8]
+  local status, reply, reason, attempts, max_dead = ARGV[9], ARGV[10], ARGV[11], ARGV[12], ARGV[13]
   if sid ~= '' then
     redis.call('XDEL', stream, sid)
   else
@@ -68,31 +69,31 @@ if op == 'done' then
   end
   if outcome == 'ok' then
     redis.call('HINCRBY', state, 'delivered', 1)
-    redis.call('HSET', state, 'last_ok_at', now, 'last_status', ARGV[9])
+    redis.call('HSET', state, 'last_ok_at', now, 'last_status', status)
   else
-    redis.call('XADD', dead, 'MAXLEN', '~', ARGV[13], '*', 'wid', id, 'contact', contact,
-               'entry', ARGV[8], 'status', ARGV[9], 'reply', ARGV[10], 'reason', ARGV[11],
-               'attempts', ARGV[12], 'at', now)
+    redis.call('XADD', dead, 'MAXLEN', '~', max_dead, '*', 'wid', id, 'contact', contact,
+               'entry', entry, 'status', status, 'reply', reply, 'reason', reason,
+               'attempts', attempts, 'at', now)
     redis.call('HINCRBY', state, 'dead', 1)
-    note_failure(ARGV[9], ARGV[11])
+    note_failure(status, reason)
   end
   return 1
 elseif op == 'park' then
-  local id, contact, sid = ARGV[4], ARGV[5], ARGV[6]
+  local id, contact, sid, entry, due, status, err = ARGV[4], ARGV[5], ARGV[6], ARGV[7], ARGV[8], ARGV[9], ARGV[10]
   if sid ~= '' then redis.call('XDEL', stream, sid) end
-  local r = park(id, contact, ARGV[7], ARGV[8])
+  local r = park(id, contact, entry, due)
   if r ~= 'dup' then redis.call('HINCRBY', state, 'retries', 1) end
-  note_failure(ARGV[9], ARGV[10])
+  note_failure(status, err)
   return r
 elseif op == 'retry' then
-  local id = ARGV[4]
-  redis.call('HSET', parked, id, ARGV[5])
-  redis.call('ZADD', retry, ARGV[6], id)
+  local id, entry, due, status, err = ARGV[4], ARGV[5], ARGV[6], ARGV[7], ARGV[8]
+  redis.call('HSET', parked, id, entry)
+  redis.call('ZADD', retry, due, id)
   redis.call('HINCRBY', state, 'retries', 1)
-  note_failure(ARGV[7], ARGV[8])
+  note_failure(status, err)
   return 1
 elseif op == 'replay' then
-  local max = tonumber(ARGV[4])
+  local max = tonumber(ARGV[4])  -- then ARGV[5..]: the dead letters asked for
   local entries = {}
   if #ARGV >= 5 then
     for i = 5, #ARGV do
@@ -119,7 +120,8 @@ elseif op == 'replay' then
   if n > 0 then redis.call('HINCRBY', state, 'replayed', n) end
   return n
 elseif op == 'wake' then
-  local later = redis.call('ZRANGEBYSCORE', retry, '(' .. now, '+inf', 'LIMIT', 0, tonumber(ARGV[4]))
+  local max = tonumber(ARGV[4])
+  local later = redis.call('ZRANGEBYSCORE', retry, '(' .. now, '+inf', 'LIMIT', 0, max)
   for _, id in ipairs(later) do redis.call('ZADD', retry, now, id) end
   return #later
 end

@@ -45,6 +45,31 @@
 
 local done_key, seq_key, names_key = KEYS[1], KEYS[2], KEYS[3]
 local pfx = ARGV[1]
+local done_ttl = ARGV[2]
+local tl_cap, list_cap = tonumber(ARGV[3]), tonumber(ARGV[4])
+local val_max = tonumber(ARGV[5])             -- longest value a listpack field keeps
+local nbuckets = tonumber(ARGV[6])
+local nk, np, ne = tonumber(ARGV[7]), tonumber(ARGV[8]), tonumber(ARGV[9])
+local ev_name, ev_fold, ev_src, ev_ch = ARGV[10], ARGV[11], ARGV[12], ARGV[13]
+local at_s = ARGV[14]
+local ev_at = tonumber(at_s)
+local ev_lead, ev_cmp, ev_msg = ARGV[15], ARGV[16], ARGV[17]
+local ev_city, ev_addr, default_team = ARGV[18], ARGV[19], ARGV[20]
+local channel_priority = ARGV[21]              -- comma list, earlier wins
+local outbox_limit = ARGV[22]
+local ev_display = nil
+if ARGV[23] == '1' then ev_display = 1 end
+local unverified = {}                          -- phones a provider reported, unknown to the metadata
+for ph in string.gmatch(ARGV[24], '%S+') do unverified[ph] = true end
+-- ARGV[kb + i]: identity key i; ARGV[pb + i]: phone i; ARGV[eb + 2i - 1], ARGV[eb + 2i]: email i
+-- as given and its match key.
+local kb = 24
+local pb = kb + nk
+local eb = pb + np
+
+--#include "lib/outbox_guard.lua"
+--#include "lib/alias.lua"
+--#include "lib/names.lua"
 
 local prev = redis.call('GET', done_key)
 if prev then
@@ -54,28 +79,10 @@ if prev then
 end
 
 local outbox_key = pfx .. 'outbox'
-local outbox_len = redis.call('XLEN', outbox_key)
-local outbox_limit = tonumber(ARGV[22])
-if outbox_len >= outbox_limit then
-  return redis.error_reply('OUTBOX_FULL ' .. outbox_key .. ' holds ' .. outbox_len ..
-                           ' entries not yet copied to destinations (limit ' .. outbox_limit .. ')')
+do
+  local full = outbox_full(pfx, outbox_limit)
+  if full then return full end
 end
-
-local tl_cap, list_cap = tonumber(ARGV[3]), tonumber(ARGV[4])
-local nk, np, ne = tonumber(ARGV[7]), tonumber(ARGV[8]), tonumber(ARGV[9])
-local ev_name, ev_fold, ev_src, ev_ch = ARGV[10], ARGV[11], ARGV[12], ARGV[13]
-local at_s = ARGV[14]
-local ev_at = tonumber(at_s)
-local ev_lead = ARGV[15]
-local ev_display = nil
-if ARGV[23] == '1' then ev_display = 1 end
--- ARGV[kb + i]: identity key i; ARGV[pb + i]: phone i; ARGV[eb + 2i - 1], ARGV[eb + 2i]: email i
--- as given and its match key.
-local unverified = {}
-for p in string.gmatch(ARGV[24], '%S+') do unverified[p] = true end
-local kb = 24
-local pb = kb + nk
-local eb = pb + np
 
 -- A contact: h its stored fields, d decoded msgpack fields, dirty the fields to write back,
 -- each mapped to whether it was stored before (a field emptied by the event is deleted).
@@ -128,42 +135,6 @@ local function save(c)
   if nd > 1 then redis.call('HDEL', unpack(del, 1, nd)) end
 end
 
--- Names: whether two folded names are two people (a household) or one person written
--- differently. core/same_person.hpp states the rule; this is its mirror, word for word, held to
--- the same table (tests/support/person_pairs.hpp) by tests/integration/identity_household_test.
-local function words(s)
-  local w = {}
-  for x in string.gmatch(s, '%S+') do w[#w + 1] = x end
-  return w
-end
--- a[a0..a1] appears in b[b0..b1] in order.
-local function in_order(a, a0, a1, b, b0, b1)
-  local i = a0
-  for j = b0, b1 do
-    if i > a1 then break end
-    if a[i] == b[j] then i = i + 1 end
-  end
-  return i > a1
-end
--- a[a0..a1] is b[b0..b1] without its family name and/or some middle names, same given name.
-local function shortened(a, a0, a1, b, b0, b1)
-  if a1 < a0 or a1 - a0 > b1 - b0 or a[a1] ~= b[b1] then return false end
-  return in_order(a, a0, a1 - 1, b, b0, b1 - 1)
-end
--- g is v with the family name written last ("thi lan nguyen", "lan nguyen", "lan thi nguyen").
-local function family_last(g, v)
-  local n, m = #g, #v
-  if n < 2 or m < 2 or n > m or g[n] ~= v[1] then return false end
-  if shortened(g, 1, n - 1, v, 2, m) then return true end
-  return g[1] == v[m] and in_order(g, 2, n - 1, v, 2, m - 1)
-end
-local function different(a, b)
-  if a == '' or b == '' or a == b then return false end
-  local x, y = words(a), words(b)
-  if #x > 12 or #y > 12 then return true end
-  return not (shortened(x, 1, #x, y, 1, #y) or shortened(y, 1, #y, x, 1, #x) or family_last(x, y) or
-              family_last(y, x))
-end
 local function learner_index(c, fold)
   for j, l in ipairs(list(c, 'l')) do if l[2] == fold then return j end end
   return nil
@@ -183,7 +154,7 @@ local function outranks(new_ch, old_ch)
   if not prio then
     prio = {}
     local n = 0
-    for ch in string.gmatch(ARGV[21], '[^,]+') do n = n + 1; prio[ch] = n end
+    for ch in string.gmatch(channel_priority, '[^,]+') do n = n + 1; prio[ch] = n end
   end
   return (prio[new_ch] or 1000) < (prio[old_ch] or 1000)
 end
@@ -250,14 +221,7 @@ end
 -- The live contact an index value names: a contact hash exists only for live ids, so the
 -- alias chain is walked only for merged ones. Aliases point to lower ids; the bound guards
 -- a damaged store.
-local function live(id)
-  for _ = 1, 16 do
-    if get(id) then return id end
-    id = redis.call('GET', pfx .. 'alias:' .. id)
-    if not id then return nil end
-  end
-  return nil
-end
+local function live(id) return follow_alias(pfx, id, get) end
 
 -- 1. Who do the keys name? Strong keys (phone, channel ids) are trusted; an email match is
 --    accepted only when the name agrees (or, names unknown, the phones do not disagree).
@@ -317,7 +281,6 @@ else
   returning = 1
   if nacc > 1 then
     -- Merges are rare; their helpers are built here only.
-    local nbuckets = tonumber(ARGV[6])
     -- The same function as store::identity_bucket (31-multiplier string hash mod 2^32).
     local function bucket_key(k)
       local h = 0
@@ -474,17 +437,16 @@ local function set_x(f, v)
     mark(c, 'x')
   end
 end
-if ARGV[18] ~= '' then set_x('city', ARGV[18]) end
-if ARGV[19] ~= '' then set_x('addr', ARGV[19]) end
-if (c.h.t or '') == '' and ARGV[20] ~= '' then set_s(c, 't', ARGV[20]) end
+if ev_city ~= '' then set_x('city', ev_city) end
+if ev_addr ~= '' then set_x('addr', ev_addr) end
+if (c.h.t or '') == '' and default_team ~= '' then set_s(c, 't', default_team) end
 
 -- 4. Timeline: merges first, then the touch. A new contact keeps its first touch in the hash
 --    when every part fits a listpack value; otherwise, and from the second touch on, the list.
 local review = 0
 if c.h.r == '1' then review = 1 end
-local msg = ARGV[17]
-local t = {ev_at, ev_ch, ev_src, ARGV[16], learner, review}
-local val_max = tonumber(ARGV[5])
+local msg = ev_msg
+local t = {ev_at, ev_ch, ev_src, ev_cmp, learner, review}
 local packed = created == 1 and cmsgpack.pack(t)
 if packed and #packed <= val_max and #ev_lead <= val_max and #msg <= val_max then
   set_s(c, 'h', packed)
@@ -530,5 +492,5 @@ if typ then
              'channel', ev_ch, 'team_id', team, 'merged', merged_s)
 end
 redis.call('SET', done_key, cmsgpack.pack({c.id, returning, owner, team, merged_s, learner, created}),
-           'EX', ARGV[2])
+           'EX', done_ttl)
 return {c.id, returning, owner, team, 0, merged_s, learner, created}

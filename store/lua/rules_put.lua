@@ -10,18 +10,20 @@
 -- ARGV[7] audit detail (JSON); ARGV[8] audit MAXLEN ~; ARGV[9] the pub/sub channel.
 -- Returns {'ok', new version} or {'conflict', current version}.
 
+local expected, set_json, author, now_ms = tonumber(ARGV[1]), ARGV[2], ARGV[3], ARGV[4]
+local keep, action, detail, audit_max, channel = tonumber(ARGV[5]), ARGV[6], ARGV[7], ARGV[8], ARGV[9]
 local cur = tonumber(redis.call('HGET', KEYS[1], 'v') or '0')
-if cur ~= tonumber(ARGV[1]) then return {'conflict', cur} end
+if cur ~= expected then return {'conflict', cur} end
 local v = cur + 1
 local vs = tostring(v)
-redis.call('HSET', KEYS[1], 'v', vs, 'json', ARGV[2], 'by', ARGV[3], 'at', ARGV[4])
-redis.call('HSET', KEYS[2], vs, ARGV[2], vs .. ':by', ARGV[3], vs .. ':at', ARGV[4])
-local old = v - tonumber(ARGV[5])
+redis.call('HSET', KEYS[1], 'v', vs, 'json', set_json, 'by', author, 'at', now_ms)
+redis.call('HSET', KEYS[2], vs, set_json, vs .. ':by', author, vs .. ':at', now_ms)
+local old = v - keep
 if old > 0 then
   local os = tostring(old)
   redis.call('HDEL', KEYS[2], os, os .. ':by', os .. ':at')
 end
-redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[8], '*', 'at', ARGV[4], 'actor', ARGV[3], 'action', ARGV[6],
-           'target', 'rules', 'version', vs, 'detail', ARGV[7])
-redis.call('PUBLISH', ARGV[9], vs)
+redis.call('XADD', KEYS[3], 'MAXLEN', '~', audit_max, '*', 'at', now_ms, 'actor', author, 'action', action,
+           'target', 'rules', 'version', vs, 'detail', detail)
+redis.call('PUBLISH', channel, vs)
 return {'ok', v}

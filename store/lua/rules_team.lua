@@ -10,14 +10,16 @@
 -- seed writes the team only while the definitions are not marked seeded and it is not there
 -- yet, so processes that start together seed once, and a team an admin deleted stays deleted.
 
-if ARGV[1] == 'seed' then
-  if redis.call('HEXISTS', KEYS[1], ARGV[9]) == 1 then return 0 end
-  if redis.call('HSETNX', KEYS[1], ARGV[2], ARGV[3]) == 0 then return 0 end
-elseif ARGV[1] == 'del' then
-  if redis.call('HDEL', KEYS[1], ARGV[2]) == 0 then return 0 end
+local op, team, team_json, actor, now_ms = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5]
+local action, detail, audit_max, seeded_field = ARGV[6], ARGV[7], ARGV[8], ARGV[9]
+if op == 'seed' then
+  if redis.call('HEXISTS', KEYS[1], seeded_field) == 1 then return 0 end
+  if redis.call('HSETNX', KEYS[1], team, team_json) == 0 then return 0 end
+elseif op == 'del' then
+  if redis.call('HDEL', KEYS[1], team) == 0 then return 0 end
 else
-  redis.call('HSET', KEYS[1], ARGV[2], ARGV[3])
+  redis.call('HSET', KEYS[1], team, team_json)
 end
-redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[8], '*', 'at', ARGV[5], 'actor', ARGV[4], 'action', ARGV[6],
-           'target', 'team:' .. ARGV[2], 'version', '', 'detail', ARGV[7])
+redis.call('XADD', KEYS[2], 'MAXLEN', '~', audit_max, '*', 'at', now_ms, 'actor', actor, 'action', action,
+           'target', 'team:' .. team, 'version', '', 'detail', detail)
 return 1

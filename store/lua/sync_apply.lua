@@ -27,15 +27,10 @@
 local st, ties, ids, fps, leads, kx, own = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7]
 local pfx, op = ARGV[1], ARGV[2]
 
-local function live(id)
-  for _ = 1, 16 do
-    if redis.call('EXISTS', pfx .. 'c:' .. id) == 1 then return id end
-    local nxt = redis.call('GET', pfx .. 'alias:' .. id)
-    if not nxt then return nil end
-    id = nxt
-  end
-  return nil
-end
+--#include "lib/alias.lua"
+
+local function exists(id) return redis.call('EXISTS', pfx .. 'c:' .. id) == 1 end
+local function live(id) return follow_alias(pfx, id, exists) end
 
 if op == 'link' then
   local cid, crm, ext, fp, ev, uid, owned = ARGV[3], ARGV[4], ARGV[5], ARGV[6], ARGV[7], ARGV[8], ARGV[9]

@@ -5,12 +5,13 @@
 -- The provider's refresh token is single-use: the new one is written only if the stored one is
 -- still the one this refresh used (or none is stored yet), so a refresh that raced another one
 -- (its lease expired meanwhile) can never overwrite a newer rotation. Returns 1 when written.
+local owner, used_refresh, access, expires_at_ms, new_refresh, now_ms = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6]
 local current = redis.call('HGET', KEYS[1], 'refresh_token')
 local written = 0
-if current == false or current == ARGV[2] then
-  redis.call('HSET', KEYS[1], 'access_token', ARGV[3], 'expires_at_ms', ARGV[4],
-             'refresh_token', ARGV[5], 'rotated_at_ms', ARGV[6])
+if current == false or current == used_refresh then
+  redis.call('HSET', KEYS[1], 'access_token', access, 'expires_at_ms', expires_at_ms,
+             'refresh_token', new_refresh, 'rotated_at_ms', now_ms)
   written = 1
 end
-if redis.call('GET', KEYS[2]) == ARGV[1] then redis.call('DEL', KEYS[2]) end
+if redis.call('GET', KEYS[2]) == owner then redis.call('DEL', KEYS[2]) end
 return written

@@ -22,33 +22,22 @@ const std::string secret = "whsec_MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=";
 const std::string secret_env = "LG_E2E_DELIVERY_WHSEC=" + secret;
 
 std::string config_text(const std::string& tenant, const std::string& receiver_url) {
-  nlohmann::json j = {
-      {"tenant", tenant},
-      {"server", {{"listen", "127.0.0.1"}, {"port", 8080}, {"threads", 1}}},
-      {"logging", {{"level", "warn"}}},
-      {"processing", {{"workers", 1}, {"claim_idle_ms", 1000}, {"delivery_lease_ms", 1000}}},
-      {"teams", {{{"id", "hq"}, {"members", {{{"id", "a1"}, {"crm_user_id", "u-1"}}}}}}},
-      {"routing", {{"default_team", "hq"}, {"rules", nlohmann::json::array()}}},
-      {"sources",
-       {{{"id", "website"},
-         {"channel", "web_form"},
-         {"field_map", {{"full_name", {"ho_ten"}}, {"phone", {"sdt"}}}},
-         {"required", {"full_name", "phone"}}}}},
-      {"destinations",
-       {{{"id", "crm-hook"},
-         {"type", "webhook"},
-         {"url", receiver_url},
-         {"secrets", {{{"env", "LG_E2E_DELIVERY_WHSEC"}}}},
-         {"events", {"contact.*", "lead.assigned"}},
-         {"retry", {{"schedule_s", {0.1, 0.2, 0.5}}, {"jitter", 0}}}}}},
-  };
+  auto j = config_head(tenant);
+  j["processing"] = {{"workers", 1}, {"claim_idle_ms", 1000}, {"delivery_lease_ms", 1000}};
+  j["teams"] = {{{"id", "hq"}, {"members", {{{"id", "a1"}, {"crm_user_id", "u-1"}}}}}};
+  j["routing"] = {{"default_team", "hq"}, {"rules", nlohmann::json::array()}};
+  j["sources"] = nlohmann::json::array({website_source()});
+  j["destinations"] = {{{"id", "crm-hook"},
+                        {"type", "webhook"},
+                        {"url", receiver_url},
+                        {"secrets", {{{"env", "LG_E2E_DELIVERY_WHSEC"}}}},
+                        {"events", {"contact.*", "lead.assigned"}},
+                        {"retry", {{"schedule_s", {0.1, 0.2, 0.5}}, {"jitter", 0}}}}};
   return j.dump(2);
 }
 
 unsigned post_form(unsigned short port, const std::string& name, const std::string& phone) {
-  return http_request(port, verb::post, "/v1/forms/website", "ho_ten=" + name + "&sdt=" + phone,
-                      {{"Content-Type", "application/x-www-form-urlencoded"}})
-      .status;
+  return post_website_form(port, "ho_ten=" + name + "&sdt=" + phone).status;
 }
 
 std::string phone(std::size_t i) {
@@ -83,19 +72,22 @@ struct gateway_run {
     cfg = write_temp("leadgate.json", config_text(tenant, url));
   }
   ~gateway_run() { std::filesystem::remove_all(cfg.parent_path()); }
-  std::unique_ptr<child_process> serve(const std::vector<std::string>& extra = {}) const {
-    std::vector<std::string> argv{LG_BINARY, "serve", "--config", cfg.string(), "--port", "0"};
-    argv.insert(argv.end(), extra.begin(), extra.end());
-    return std::make_unique<child_process>(argv, std::vector<std::string>{"LEADGATE_REDIS_URL=" + redis_url(), secret_env});
+  child_process serve(const std::vector<std::string>& extra = {}) const {
+    return lg::test::serve(cfg, {secret_env}, extra);
   }
 };
 
-TEST(E2EDelivery, FormPostReachesTheReceiverSigned) {
-  ASSERT_FALSE(redis_url().empty()) << "LG_TEST_REDIS_URL is not set";
-  fake_receiver receiver(secret);
+// Every test here needs the test Redis and a receiver checking signatures with `secret`.
+class E2EDelivery : public ::testing::Test {
+ protected:
+  void SetUp() override { ASSERT_FALSE(redis_url().empty()) << "LG_TEST_REDIS_URL is not set"; }
+  fake_receiver receiver{secret};
+};
+
+TEST_F(E2EDelivery, FormPostReachesTheReceiverSigned) {
   gateway_run run("delivery", receiver.url());
-  auto p = run.serve();
-  const auto port = start_ready(*p);
+  child_process p = run.serve();
+  const auto port = start_ready(p);
   ASSERT_NE(port, 0);
 
   ASSERT_EQ(post_form(port, "Nguy%E1%BB%85n+Th%E1%BB%8B+Lan", "0912345678"), 202u);
@@ -114,19 +106,17 @@ TEST(E2EDelivery, FormPostReachesTheReceiverSigned) {
   EXPECT_EQ(assigned.value("assigned_user_id", ""), "u-1");
   EXPECT_EQ(assigned.value("team_id", ""), "hq");
   EXPECT_NE(got[0].id, got[1].id);
-  p->signal(SIGTERM);
-  EXPECT_TRUE(p->wait(std::chrono::seconds(15)).has_value());
+  p.signal(SIGTERM);
+  EXPECT_TRUE(p.wait(std::chrono::seconds(15)).has_value());
 }
 
-TEST(E2EDelivery, TwoProcessesDeliverEachChangeOnce) {
-  ASSERT_FALSE(redis_url().empty()) << "LG_TEST_REDIS_URL is not set";
-  fake_receiver receiver(secret);
+TEST_F(E2EDelivery, TwoProcessesDeliverEachChangeOnce) {
   gateway_run run("delivery2", receiver.url());
-  auto a = run.serve();
-  const auto port = start_ready(*a);
+  child_process a = run.serve();
+  const auto port = start_ready(a);
   ASSERT_NE(port, 0);
-  auto b = run.serve({"--roles", "process"});
-  ASSERT_TRUE(b->read_line(std::chrono::seconds(10)).has_value());
+  child_process b = run.serve({"--roles", "process"});
+  ASSERT_TRUE(b.read_line(std::chrono::seconds(10)).has_value());
 
   constexpr std::size_t n = 150;
   for (std::size_t i = 0; i < n; ++i) ASSERT_EQ(post_form(port, "Hoc+Vien+" + std::to_string(i), phone(i)), 202u);
@@ -134,31 +124,29 @@ TEST(E2EDelivery, TwoProcessesDeliverEachChangeOnce) {
   EXPECT_EQ(receiver.duplicates(), 0u);  // one deliverer at a time: no id sent twice
   EXPECT_EQ(receiver.bad_signatures(), 0u);
   expect_created_then_assigned(receiver, n);
-  a->signal(SIGTERM);
-  b->signal(SIGTERM);
-  EXPECT_TRUE(a->wait(std::chrono::seconds(15)).has_value());
-  EXPECT_TRUE(b->wait(std::chrono::seconds(15)).has_value());
+  a.signal(SIGTERM);
+  b.signal(SIGTERM);
+  EXPECT_TRUE(a.wait(std::chrono::seconds(15)).has_value());
+  EXPECT_TRUE(b.wait(std::chrono::seconds(15)).has_value());
 }
 
-TEST(E2EDelivery, KilledGatewayLosesNothingAfterRestart) {
-  ASSERT_FALSE(redis_url().empty()) << "LG_TEST_REDIS_URL is not set";
-  fake_receiver receiver(secret);
+TEST_F(E2EDelivery, KilledGatewayLosesNothingAfterRestart) {
   gateway_run run("delivery-kill", receiver.url());
   constexpr std::size_t n = 300;
   {
-    auto p = run.serve();
-    const auto port = start_ready(*p);
+    child_process p = run.serve();
+    const auto port = start_ready(p);
     ASSERT_NE(port, 0);
     for (std::size_t i = 0; i < n; ++i) ASSERT_EQ(post_form(port, "Hoc+Vien+" + std::to_string(i), phone(i)), 202u);
     // Killed while it delivers: some changes out, the rest in Redis (inbound, outbox, streams).
     ASSERT_TRUE(receiver.wait_unique(20, std::chrono::seconds(15)));
-    p->signal(SIGKILL);
-    p->wait(std::chrono::seconds(10));
+    p.signal(SIGKILL);
+    p.wait(std::chrono::seconds(10));
   }
   const auto before_restart = receiver.unique();
   EXPECT_LT(before_restart, 2 * n) << "the run ended before the kill; nothing was tested";
-  auto q = run.serve();
-  const auto port = start(*q);
+  child_process q = run.serve();
+  const auto port = start(q);
   ASSERT_NE(port, 0);
   // The dead process's lease runs out (1 s), its pending inbound entries are claimed (1 s idle).
   ASSERT_TRUE(receiver.wait_unique(2 * n, std::chrono::seconds(30))) << receiver.unique();
@@ -169,8 +157,8 @@ TEST(E2EDelivery, KilledGatewayLosesNothingAfterRestart) {
   EXPECT_EQ(receiver.unique(), 2 * n);
   EXPECT_EQ(receiver.bad_signatures(), 0u);
   expect_created_then_assigned(receiver, n);
-  q->signal(SIGTERM);
-  EXPECT_TRUE(q->wait(std::chrono::seconds(15)).has_value());
+  q.signal(SIGTERM);
+  EXPECT_TRUE(q.wait(std::chrono::seconds(15)).has_value());
 }
 
 }  // namespace

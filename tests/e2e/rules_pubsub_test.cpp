@@ -1,7 +1,7 @@
 // Two `leadgate serve` processes on one Redis: a rule change made through process A's admin
 // API reaches process B within one second (B's dry-run answers the new version and team), and
 // B's processing worker assigns the next lead by the new rules.
-#include "adapters/signature.hpp"
+#include "core/digest.hpp"
 #include "support/e2e.hpp"
 
 #include <gtest/gtest.h>
@@ -24,20 +24,10 @@ json rules_v1() {
 }
 
 std::string config_text(const std::string& tenant) {
-  json j = {
-      {"tenant", tenant},
-      {"server", {{"listen", "127.0.0.1"}, {"port", 8080}, {"threads", 1}}},
-      {"logging", {{"level", "warn"}}},
-      {"admin", {{"tokens", {{{"name", "ops"}, {"role", "admin"}, {"sha256", adapters::sig::sha256_hex(admin_token)}}}}}},
-      {"processing", {{"workers", 1}, {"claim_idle_ms", 1000}}},
-      {"teams", {{{"id", "hq"}, {"members", {{{"id", "a1"}}}}}, {{"id", "hcm"}, {"members", {{{"id", "b1"}}}}}}},
-      {"routing", rules_v1()},
-      {"sources",
-       {{{"id", "website"},
-         {"channel", "web_form"},
-         {"field_map", {{"full_name", {"ho_ten"}}, {"phone", {"sdt"}}}},
-         {"required", {"full_name", "phone"}}}}},
-  };
+  auto j = worker_config(tenant, admin_token, "admin");
+  j["teams"] = {{{"id", "hq"}, {"members", {{{"id", "a1"}}}}}, {{"id", "hcm"}, {"members", {{{"id", "b1"}}}}}};
+  j["routing"] = rules_v1();
+  j["sources"] = json::array({website_source()});
   return j.dump(2);
 }
 
@@ -55,10 +45,8 @@ json dry_run(unsigned short port) {
 // `leadgate serve` with the config at `cfg` and `roles` on the test Redis, started: its port is
 // read from its first line (0 when it did not start).
 struct gateway_process {
-  gateway_process(const std::filesystem::path& cfg, const std::string& roles, const std::string& url)
-      : proc({LG_BINARY, "serve", "--config", cfg.string(), "--port", "0", "--roles", roles},
-             {"LEADGATE_REDIS_URL=" + url}),
-        port(start(proc)) {}
+  gateway_process(const std::filesystem::path& cfg, const std::string& roles)
+      : proc(serve(cfg, {}, {"--roles", roles})), port(start(proc)) {}
   child_process proc;
   unsigned short port;
 };
@@ -68,8 +56,8 @@ TEST(E2E, RuleChangeReachesTheOtherProcessWithinOneSecond) {
   ASSERT_FALSE(url.empty()) << "LG_TEST_REDIS_URL is not set";
   const auto cfg = write_temp("leadgate.json", config_text(fresh_tenant("e2e-rules")));
   // A answers HTTP only; B also runs the processing worker that assigns leads.
-  gateway_process a(cfg, "http", url);
-  gateway_process b(cfg, "http,process", url);
+  gateway_process a(cfg, "http");
+  gateway_process b(cfg, "http,process");
   const auto port_a = a.port;
   const auto port_b = b.port;
   ASSERT_NE(port_a, 0);
@@ -102,8 +90,7 @@ TEST(E2E, RuleChangeReachesTheOtherProcessWithinOneSecond) {
   EXPECT_EQ(seen["assignment"]["member"], "b1");
 
   // A real lead, accepted by A (http only) and assigned by B's worker with the new rules.
-  auto form = http_request(port_a, verb::post, "/v1/forms/website", "ho_ten=L%C3%AA+Hoa&sdt=0912000111",
-                           {{"Content-Type", "application/x-www-form-urlencoded"}});
+  auto form = post_website_form(port_a, "ho_ten=L%C3%AA+Hoa&sdt=0912000111");
   ASSERT_EQ(form.status, 202u) << form.body;
   json contact;
   ASSERT_TRUE(eventually([&] {

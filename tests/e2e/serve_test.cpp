@@ -13,32 +13,21 @@ namespace {
 namespace fs = std::filesystem;
 using http::verb;
 
-std::string config_text(const std::string& tenant) {
-  nlohmann::json j = {
-      {"tenant", tenant},
-      {"server", {{"listen", "127.0.0.1"}, {"port", 8080}, {"threads", 2}, {"shutdown_grace_ms", 3000}}},
-      {"redis", {{"url", "redis://127.0.0.1:1"}}},
-      {"logging", {{"level", "warn"}}},
-      {"sources",
-       {{{"id", "website"},
-         {"channel", "web_form"},
-         {"cors_origins", {"*"}},
-         {"field_map", {{"full_name", {"ho_ten"}}, {"phone", {"sdt"}}}},
-         {"required", {"full_name", "phone"}}}}},
-  };
-  return j.dump(2);
+// The web form source "website", open to any origin.
+nlohmann::json serve_config(const std::string& tenant) {
+  auto website = website_source();
+  website["cors_origins"] = {"*"};
+  return unreachable_redis_config(tenant, nlohmann::json::array({website}));
 }
 
 TEST(E2E, ServePostAndGracefulSigterm) {
   ASSERT_FALSE(redis_url().empty()) << "LG_TEST_REDIS_URL is not set";
-  const auto cfg = write_temp("leadgate.json", config_text(fresh_tenant("e2e")));
   // LEADGATE_REDIS_URL (set by serve) overrides the (unreachable) redis.url of the file.
-  child_process p = serve(cfg);
-  const auto port = start_ready(p);
+  served_gateway g(serve_config(fresh_tenant("e2e")));
+  const auto port = g.port;
   ASSERT_NE(port, 0);
 
-  auto a = http_request(port, verb::post, "/v1/forms/website", "ho_ten=Nguy%E1%BB%85n+An&sdt=0912345678",
-                        {{"Content-Type", "application/x-www-form-urlencoded"}});
+  auto a = post_website_form(port, "ho_ten=Nguy%E1%BB%85n+An&sdt=0912345678");
   ASSERT_EQ(a.status, 202u) << a.body;
   EXPECT_EQ(nlohmann::json::parse(a.body)["status"], "accepted");
 
@@ -48,22 +37,21 @@ TEST(E2E, ServePostAndGracefulSigterm) {
   slow.send_raw("POST /v1/forms/website HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\n"
                 "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body.substr(0, 4));
   std::this_thread::sleep_for(std::chrono::milliseconds(200));
-  p.signal(SIGTERM);
+  g.proc.signal(SIGTERM);
   std::this_thread::sleep_for(std::chrono::milliseconds(200));
   slow.send_raw(body.substr(4));
   auto s = slow.read_answer();
   EXPECT_EQ(s.status, 202u) << s.body;
-  EXPECT_EQ(p.wait(std::chrono::seconds(5)), std::optional<int>(0));
-  fs::remove_all(cfg.parent_path());
+  EXPECT_EQ(g.proc.wait(std::chrono::seconds(5)), std::optional<int>(0));
 }
 
 TEST(E2E, CheckConfig) {
-  const auto good = write_temp("good.json", config_text("e2e-check"));
+  const auto good = write_temp("good.json", serve_config("e2e-check").dump(2));
   child_process ok({LG_BINARY, "check-config", good.string()});
   EXPECT_EQ(ok.read_all(std::chrono::seconds(10)), "ok\n");
   EXPECT_EQ(ok.wait(std::chrono::seconds(10)), std::optional<int>(0));
 
-  auto bad_json = nlohmann::json::parse(config_text("e2e-check"));
+  auto bad_json = serve_config("e2e-check");
   bad_json["server"]["port"] = "eighty";
   const auto bad = write_temp("bad.json", bad_json.dump());
   child_process no({LG_BINARY, "check-config", bad.string()});

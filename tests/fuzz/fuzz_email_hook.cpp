@@ -26,7 +26,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (data[0] % 2 == 0) {
     req.content_type = "application/x-www-form-urlencoded";
     req.body += "&timestamp=1763780000&token=fz&signature=" +
-                adapters::sig::to_hex(adapters::sig::hmac_sha256("k", "1763780000fz"));
+                core::to_hex(core::hmac_sha256("k", "1763780000fz"));
     fuzz::check_events(mailgun->handle(req), email_key);
   } else {
     req.query = "token=t";

@@ -9,13 +9,11 @@
 using namespace lg;
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  static const auto twilio = adapters::sms::make_sms_adapter(
-      fuzz::source("sms", "twilio", {{"auth_token", "t"}, {"public_base_url", "https://fuzz.example"}}), "fuzz");
+  static const auto twilio =
+      adapters::sms::make_sms_adapter(fuzz::source("sms", "twilio", fuzz::twilio_options()), "fuzz");
   static const auto generic = adapters::sms::make_sms_adapter(
       fuzz::source("sms", "generic",
-                   {{"signature_header", "x-sig"},
-                    {"secret", "g"},
-                    {"field_map", {{"message_id", "id"}, {"from", "from"}, {"to", "to"}, {"body", "m.text"}}}}),
+                   fuzz::generic_options({{"message_id", "id"}, {"from", "from"}, {"to", "to"}, {"body", "m.text"}})),
       "fuzz");
   if (size == 0) return 0;
   auto req = fuzz::request("/v1/hooks/sms/fuzz", data, size);
@@ -24,12 +22,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   };
   switch (data[0] % 3) {
     case 0:
-      fuzz::sign_twilio(req, "t", "https://fuzz.example/v1/hooks/sms/fuzz");
+      fuzz::sign_twilio(req, "t", fuzz::twilio_url(req.path));
       fuzz::check_events(twilio->handle(req), one_sender);
       break;
     case 1:
       req.content_type = "application/json";
-      req.headers.emplace_back("x-sig", adapters::sig::to_hex(adapters::sig::hmac_sha256("g", req.body)));
+      fuzz::sign_generic(req);
       fuzz::check_events(generic->handle(req), one_sender);
       break;
     default: {

@@ -11,15 +11,12 @@ using namespace lg;
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   static const auto stringee = adapters::telephony::make_telephony_adapter(
       fuzz::source("hotline", "stringee", {{"signing_secret", "s"}}), "fuzz");
-  static const auto twilio = adapters::telephony::make_telephony_adapter(
-      fuzz::source("hotline", "twilio", {{"auth_token", "t"}, {"public_base_url", "https://fuzz.example"}}), "fuzz");
+  static const auto twilio =
+      adapters::telephony::make_telephony_adapter(fuzz::source("hotline", "twilio", fuzz::twilio_options()), "fuzz");
   static const auto generic = adapters::telephony::make_telephony_adapter(
       fuzz::source("hotline", "generic",
-                   {{"signature_header", "x-sig"},
-                    {"secret", "g"},
-                    {"field_map",
-                     {{"call_id", "id"}, {"from", "a.from"}, {"to", "to"}, {"status", "status"},
-                      {"answered_time", "answered"}, {"duration", "d"}}}}),
+                   fuzz::generic_options({{"call_id", "id"}, {"from", "a.from"}, {"to", "to"}, {"status", "status"},
+                                          {"answered_time", "answered"}, {"duration", "d"}})),
       "fuzz");
   if (size == 0) return 0;
   auto req = fuzz::request("/v1/hooks/telephony/fuzz", data, size);
@@ -28,16 +25,16 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   switch (data[0] % 4) {
     case 0:
       req.content_type = "application/json";
-      req.headers.emplace_back("x-stringee-signature", adapters::sig::base64_encode(adapters::sig::hmac_sha1("s", req.body)));
+      req.headers.emplace_back("x-stringee-signature", core::base64_encode(core::hmac_sha1("s", req.body)));
       fuzz::check_events(stringee->handle(req), hotline_key);
       break;
     case 1:
-      fuzz::sign_twilio(req, "t", "https://fuzz.example/v1/hooks/telephony/fuzz");
+      fuzz::sign_twilio(req, "t", fuzz::twilio_url(req.path));
       fuzz::check_events(twilio->handle(req), hotline_key);
       break;
     default:
       req.content_type = data[0] % 4 == 2 ? "application/json" : "application/x-www-form-urlencoded";
-      req.headers.emplace_back("x-sig", adapters::sig::to_hex(adapters::sig::hmac_sha256("g", req.body)));
+      fuzz::sign_generic(req);
       fuzz::check_events(generic->handle(req), hotline_key);
       break;
   }

@@ -272,12 +272,12 @@ TEST_F(AdminRulesTest, RollbackHonoursIfMatchAndTheCurrentTeams) {
 TEST_F(AdminRulesTest, WatcherAppliesAPublishedChange) {
   auto opts = store::redis_options::from_url(url_);
   ASSERT_TRUE(opts.has_value());
-  auto live = std::make_shared<gateway::live_rules>(1, server_->cfg().routing);
-  auto stage = gateway::assign_stage::create(server_->cfg().routing, server_->cfg().teams, {});
-  gateway::rules_watcher_options wo;
+  auto live = std::make_shared<pipeline::live_rules>(1, server_->cfg().routing);
+  auto stage = pipeline::assign_stage::create(server_->cfg().routing, server_->cfg().teams, {});
+  pipeline::rules_watcher_options wo;
   wo.tenant = tenant_;
   wo.poll_interval = std::chrono::seconds(30);  // only the notice can be fast enough
-  gateway::rules_watcher watcher(*opts, wo, live, stage);
+  pipeline::rules_watcher watcher(*opts, wo, live, stage);
   watcher.start();
   const auto subscribe_deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
   while (!watcher.subscribed() && std::chrono::steady_clock::now() < subscribe_deadline) {

@@ -4,13 +4,10 @@
 // assign_env on the same tenant for store calls.
 #pragma once
 
-// test_server.hpp first: identity_harness.hpp (through assign_harness.hpp) adds a second
-// unique_tenant overload that test_server.hpp's own call must not see.
-#include "support/test_server.hpp"
-
-#include "adapters/signature.hpp"
 #include "assign_harness.hpp"
-#include "gateway/rules_watcher.hpp"
+#include "core/digest.hpp"
+#include "support/test_server.hpp"
+#include "pipeline/rules_watcher.hpp"
 #include "store/keys.hpp"
 #include "support/http_test_client.hpp"
 
@@ -45,9 +42,9 @@ inline json config_json(const std::string& redis_url, const std::string& tenant)
       {"logging", {{"level", "warn"}, {"format", "json"}}},
       {"admin",
        {{"tokens",
-         {{{"name", "alice"}, {"role", "admin"}, {"sha256", adapters::sig::sha256_hex(admin_token)}},
-          {{"name", "victor"}, {"role", "viewer"}, {"sha256", adapters::sig::sha256_hex(viewer_token)}},
-          {{"name", "agnes"}, {"role", "agent"}, {"member", "a1"}, {"sha256", adapters::sig::sha256_hex(agent_token)}}}}}},
+         {{{"name", "alice"}, {"role", "admin"}, {"sha256", core::sha256_hex(admin_token)}},
+          {{"name", "victor"}, {"role", "viewer"}, {"sha256", core::sha256_hex(viewer_token)}},
+          {{"name", "agnes"}, {"role", "agent"}, {"member", "a1"}, {"sha256", core::sha256_hex(agent_token)}}}}}},
       {"teams",
        {{{"id", "hq"}, {"name", "Hà Nội"}, {"members", {{{"id", "a1"}, {"crm_user_id", "u-a1"}}, {{"id", "a2"}, {"crm_user_id", "u-a2"}}}}},
         {{"id", "hcm"}, {"members", {{{"id", "b1"}, {"crm_user_id", "u-b1"}}}}}}},
@@ -61,7 +58,7 @@ class AdminRulesTest : public ::testing::Test {
   void SetUp() override {
     url_ = redis_url();
     ASSERT_FALSE(url_.empty()) << "LG_TEST_REDIS_URL is not set";
-    tenant_ = unique_tenant(std::string_view("rules"));
+    tenant_ = fresh_tenant(std::string_view("rules"));
     server_ = std::make_unique<test_server>(config::parse(config_json(url_, tenant_)));
     ASSERT_TRUE(server_->wait_ready());
     store_ = std::make_unique<assign_env>(tenant_);

@@ -51,7 +51,7 @@ pid_t spawn_assigner(const std::string& tenant, unsigned seed, store::assign_str
 }
 
 void run_concurrent(store::assign_strategy s) {
-  const std::string tenant = unique_tenant("aconc");
+  const std::string tenant = fresh_tenant("aconc");
   {
     // Seeded in a child too, so the parent starts no thread or connection before forking.
     pid_t seeder = ::fork();

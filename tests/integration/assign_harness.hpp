@@ -30,9 +30,7 @@ class assign_env {
     opts.tenant = tenant;
     redis_ = store::redis_client::create(ioc_, test_redis_options());
     redis_->start();
-    auto until = std::chrono::steady_clock::now() + std::chrono::seconds(5);
-    while (!redis_->connected() && std::chrono::steady_clock::now() < until)
-      ioc_.run_one_for(std::chrono::milliseconds(10));
+    wait_connected(*redis_, &ioc_);
   }
   ~assign_env() {
     redis_->stop();

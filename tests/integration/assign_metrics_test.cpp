@@ -2,15 +2,15 @@
 // by the stage counted by team, strategy and outcome, and the teams' waiting leads read from
 // Redis at each refresh.
 #include "assign_harness.hpp"
-#include "gateway/assign_stage.hpp"
+#include "pipeline/assign_stage.hpp"
 #include "gateway/metrics.hpp"
 #include "support/metrics_text.hpp"
 
 namespace lg::test {
 namespace {
 
-gateway::processed_event lead(const std::string& id, const std::string& city) {
-  gateway::processed_event pe;
+pipeline::processed_event lead(const std::string& id, const std::string& city) {
+  pipeline::processed_event pe;
   pe.event.event_id = id;
   pe.event.lead_id = "L-" + id;
   pe.event.received_at = "2026-11-23T03:00:00.000Z";
@@ -19,7 +19,7 @@ gateway::processed_event lead(const std::string& id, const std::string& city) {
 }
 
 TEST(AssignMetrics, CountsRoutedLeadsAndReadsTheBacklogs) {
-  assign_env env(unique_tenant("metrics"));
+  assign_env env(fresh_tenant("metrics"));
   auto rules = routing::parse_rules(nlohmann::json::parse(R"({"default_team":"hn","rules":[
     {"name":"hcm","conditions":{"all":[{"field":"contact.city","op":"equals","value":"HCM"}]},
      "action":{"team":"hcm","strategy":"least_loaded"}}]})"));
@@ -28,9 +28,10 @@ TEST(AssignMetrics, CountsRoutedLeadsAndReadsTheBacklogs) {
     {"id":"hn","members":[{"id":"lan"},{"id":"minh"}]},
     {"id":"hcm","members":[{"id":"an","state":"away"}]}])"));
   ASSERT_TRUE(teams.has_value());
-  gateway::assign_stage_options o;
+  pipeline::assign_stage_options o;
   o.store = env.opts;
-  auto stage = gateway::assign_stage::create(*rules, *teams, o, [] { return monday_ms + 600 * 60000LL; });
+  const core::simulated_time clock{std::chrono::system_clock::time_point(std::chrono::milliseconds(monday_ms + 600 * 60000LL))};
+  auto stage = pipeline::assign_stage::create(*rules, *teams, o, clock);
   const auto seeded = env.run<std::expected<void, core::error>>(
       [&](store::redis_client& c) { return stage->async_seed(c, false); });
   ASSERT_TRUE(seeded.has_value());
@@ -38,7 +39,7 @@ TEST(AssignMetrics, CountsRoutedLeadsAndReadsTheBacklogs) {
   gateway::metrics m;
   m.watch_assignments(stage);
   m.watch_queues(env.opts, "Asia/Ho_Chi_Minh");
-  auto route = [&](const gateway::processed_event& pe) {
+  auto route = [&](const pipeline::processed_event& pe) {
     auto r = env.run<std::expected<store::assignment, core::error>>(
         [&](store::redis_client& c) { return stage->async_route(c, pe); });
     ASSERT_TRUE(r.has_value()) << r.error().message;

@@ -2,7 +2,7 @@
 // (rule by city, default team otherwise) and one assign.lua call; the worker's route hook
 // reports success; a redelivery has no second effect; teams are seeded from config.
 #include "assign_harness.hpp"
-#include "gateway/assign_stage.hpp"
+#include "pipeline/assign_stage.hpp"
 
 namespace lg::test {
 namespace {
@@ -24,9 +24,9 @@ std::vector<routing::team> stage_teams() {
   return *t;
 }
 
-gateway::processed_event resolved(assign_env& env, const std::string& id, const std::string& city,
+pipeline::processed_event resolved(assign_env& env, const std::string& id, const std::string& city,
                                   const std::string& phone) {
-  gateway::processed_event pe;
+  pipeline::processed_event pe;
   auto& e = pe.event;
   e.event_id = id;
   e.lead_id = "L-" + id;
@@ -45,12 +45,13 @@ gateway::processed_event resolved(assign_env& env, const std::string& id, const 
 }
 
 TEST(AssignStage, RulesPickTeamAndStrategyThenOneLuaCallAssigns) {
-  assign_env env(unique_tenant("stage"));
-  gateway::assign_stage_options o;
+  assign_env env(fresh_tenant("stage"));
+  pipeline::assign_stage_options o;
   o.store = env.opts;
   // Monday 2026-11-23 10:00 local: an is on duty.
   const std::int64_t now_ms = monday_ms + 10 * 3600000LL;
-  auto stage = gateway::assign_stage::create(stage_rules(), stage_teams(), o, [&] { return now_ms; });
+  const core::simulated_time clock{std::chrono::system_clock::time_point(std::chrono::milliseconds(now_ms))};
+  auto stage = pipeline::assign_stage::create(stage_rules(), stage_teams(), o, clock);
   auto seeded = env.run<std::expected<void, core::error>>(
       [&](store::redis_client& c) { return stage->async_seed(c, false); });
   ASSERT_TRUE(seeded);
@@ -90,7 +91,7 @@ TEST(AssignStage, RulesPickTeamAndStrategyThenOneLuaCallAssigns) {
 
 TEST(AssignStage, ClockPointUsesTenantZone) {
   // 2026-11-22T23:30:00Z is Monday 06:30 in Hà Nội (UTC+7).
-  auto c = gateway::make_clock_point(1795390200000LL, "Asia/Ho_Chi_Minh");
+  auto c = pipeline::make_clock_point(1795390200000LL, "Asia/Ho_Chi_Minh");
   EXPECT_EQ(c.iso_weekday, 1);
   EXPECT_EQ(c.minute_of_day, 6 * 60 + 30);
 }

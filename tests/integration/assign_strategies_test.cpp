@@ -17,8 +17,26 @@ long long open_count(assign_env& env, const std::string& team, const std::string
   return env.integer(cmd("SCARD", store::keys::member_open(env.opts.tenant, team, m)));
 }
 
+// Event `event_id` (lead `lead_id`) of the person with `phone` (and `full_name`) resolved as the
+// processing worker resolves it: resolve.lua's answer.
+std::expected<store::resolve_result, core::error> resolve_person(assign_env& env, const std::string& event_id,
+                                                                 const std::string& lead_id, const std::string& phone,
+                                                                 const std::string& full_name = {}) {
+  core::lead_event e;
+  e.event_id = event_id;
+  e.lead_id = lead_id;
+  e.source = "src";
+  e.received_at = e.occurred_at = "2026-11-23T03:00:00.000Z";
+  e.contact.full_name = full_name;
+  e.contact.phones = {phone};
+  store::resolve_options ro;
+  ro.tenant = env.opts.tenant;
+  return env.run<std::expected<store::resolve_result, core::error>>(
+      [&](store::redis_client& c) { return store::async_resolve(c, e, ro); });
+}
+
 TEST(AssignStrategies, WeightedRoundRobinTenThousandWithinTwoPercent) {
-  assign_env env(unique_tenant("wrr"));
+  assign_env env(fresh_tenant("wrr"));
   const std::vector<int> weights{1, 1, 2, 3, 3};
   std::vector<store::member_record> ms;
   for (std::size_t i = 0; i < weights.size(); ++i) ms.push_back(member("m" + std::to_string(i), weights[i]));
@@ -45,7 +63,7 @@ TEST(AssignStrategies, WeightedRoundRobinTenThousandWithinTwoPercent) {
 }
 
 TEST(AssignStrategies, RoundRobinSkipsAwayAndOffDutyMembers) {
-  assign_env env(unique_tenant("rr"));
+  assign_env env(fresh_tenant("rr"));
   auto a = member("a"), b = member("b"), c = member("c");
   b.active = false;
   c.hours = "480-1020;;;;;;";  // Monday 08:00-17:00 only
@@ -58,7 +76,7 @@ TEST(AssignStrategies, RoundRobinSkipsAwayAndOffDutyMembers) {
 }
 
 TEST(AssignStrategies, LeastLoadedPicksFewestOpenLeads) {
-  assign_env env(unique_tenant("ll"));
+  assign_env env(fresh_tenant("ll"));
   env.seed(team("hn-1", {member("a"), member("b"), member("c")}));
   // a: 3 open, b: 1, c: 2 (round robin fills them, then releases shape the loads).
   for (int i = 0; i < 9; ++i) env.assign(request("p" + std::to_string(i), "hn-1"), at_minute(600));
@@ -73,7 +91,7 @@ TEST(AssignStrategies, LeastLoadedPicksFewestOpenLeads) {
 }
 
 TEST(AssignStrategies, BacklogDrainsOldestFirstWhenCapacityFrees) {
-  assign_env env(unique_tenant("backlog"));
+  assign_env env(fresh_tenant("backlog"));
   env.seed(team("hn-1", {member("a", 1, 1), member("b", 1, 1)}));
   EXPECT_EQ(env.assign(request("e1", "hn-1"), at_minute(600)).member, "a");
   EXPECT_EQ(env.assign(request("e2", "hn-1"), at_minute(601)).member, "b");
@@ -115,7 +133,7 @@ TEST(AssignStrategies, BacklogDrainsOldestFirstWhenCapacityFrees) {
 }
 
 TEST(AssignStrategies, OffDutyTeamWaitsAndSweepDrainsWhenShiftStarts) {
-  assign_env env(unique_tenant("shift"));
+  assign_env env(fresh_tenant("shift"));
   auto a = member("a");
   a.hours = "480-1020;480-1020;480-1020;480-1020;480-1020;;";
   env.seed(team("hn-1", {a}));
@@ -127,7 +145,7 @@ TEST(AssignStrategies, OffDutyTeamWaitsAndSweepDrainsWhenShiftStarts) {
 }
 
 TEST(AssignStrategies, WorkingHoursMatchRoutingOnDuty) {
-  assign_env env(unique_tenant("duty"));
+  assign_env env(fresh_tenant("duty"));
   auto teams = routing::parse_teams(nlohmann::json::parse(R"([{"id":"hn-1","members":[
       {"id":"a","working_hours":{"mon":["08:00-12:00","13:30-17:30"],"sat":["22:00-06:00"]}},
       {"id":"b","working_hours":{"sun":["23:00-01:00"],"tue":["00:00-24:00"]}},
@@ -157,19 +175,9 @@ TEST(AssignStrategies, WorkingHoursMatchRoutingOnDuty) {
 }
 
 TEST(AssignStrategies, StickyOwnerWinsForReturningContactAndFallsThroughWhenAway) {
-  assign_env env(unique_tenant("sticky"));
+  assign_env env(fresh_tenant("sticky"));
   env.seed(team("hn-1", {member("a"), member("b"), member("c")}));
-  core::lead_event e;
-  e.event_id = "form:1";
-  e.lead_id = "L1";
-  e.source = "src";
-  e.received_at = e.occurred_at = "2026-11-23T03:00:00.000Z";
-  e.contact.full_name = "Nguyễn Thị Lan";
-  e.contact.phones = {"+84912345678"};
-  store::resolve_options ro;
-  ro.tenant = env.opts.tenant;
-  auto resolved = env.run<std::expected<store::resolve_result, core::error>>(
-      [&](store::redis_client& c) { return store::async_resolve(c, e, ro); });
+  auto resolved = resolve_person(env, "form:1", "L1", "+84912345678", "Nguyễn Thị Lan");
   ASSERT_TRUE(resolved);
   const std::string cid = resolved->contact_id;
 
@@ -209,7 +217,7 @@ TEST(AssignStrategies, StickyOwnerWinsForReturningContactAndFallsThroughWhenAway
 }
 
 TEST(AssignStrategies, RepeatedEventReturnsFirstDecisionWithoutSecondEffect) {
-  assign_env env(unique_tenant("idem"));
+  assign_env env(fresh_tenant("idem"));
   env.seed(team("hn-1", {member("a"), member("b")}));
   auto req = request("ev-1", "hn-1");
   req.sla_minutes = 5;
@@ -240,7 +248,7 @@ TEST(AssignStrategies, RepeatedEventReturnsFirstDecisionWithoutSecondEffect) {
 }
 
 TEST(AssignStrategies, SlaReassignsThenEscalatesThenAcceptStopsTheClock) {
-  assign_env env(unique_tenant("sla"));
+  assign_env env(fresh_tenant("sla"));
   env.seed(team("hn-1", {member("a"), member("b")}, "hn-2"));
   env.seed(team("hn-2", {member("f")}));
   auto req = request("s1", "hn-1");
@@ -284,18 +292,9 @@ TEST(AssignStrategies, SlaReassignsThenEscalatesThenAcceptStopsTheClock) {
 }
 
 TEST(AssignStrategies, SlaHopsAreOnTheTimelineAndMissedWhenNobodyElse) {
-  assign_env env(unique_tenant("slatl"));
+  assign_env env(fresh_tenant("slatl"));
   env.seed(team("solo", {member("z")}));
-  core::lead_event e;
-  e.event_id = "form:sla";
-  e.lead_id = "LS";
-  e.source = "src";
-  e.received_at = e.occurred_at = "2026-11-23T03:00:00.000Z";
-  e.contact.phones = {"+84912000111"};
-  store::resolve_options ro;
-  ro.tenant = env.opts.tenant;
-  auto resolved = env.run<std::expected<store::resolve_result, core::error>>(
-      [&](store::redis_client& c) { return store::async_resolve(c, e, ro); });
+  auto resolved = resolve_person(env, "form:sla", "LS", "+84912000111");
   ASSERT_TRUE(resolved);
   auto req = request("form:sla", "solo", assign_strategy::round_robin, resolved->contact_id);
   req.sla_minutes = 1;
@@ -314,7 +313,7 @@ TEST(AssignStrategies, SlaHopsAreOnTheTimelineAndMissedWhenNobodyElse) {
 }
 
 TEST(AssignStrategies, ClaimModeMembersPullOldestFirst) {
-  assign_env env(unique_tenant("claim"));
+  assign_env env(fresh_tenant("claim"));
   auto gone = member("gone");
   gone.active = false;
   env.seed(team("hn-1", {member("a", 1, 1), member("b"), gone}));

@@ -12,9 +12,7 @@ struct redis_on_ioc {
   std::shared_ptr<store::redis_client> redis = store::redis_client::create(ioc, test_redis_options());
   redis_on_ioc() {
     redis->start();
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
-    while (!redis->connected() && std::chrono::steady_clock::now() < deadline)
-      ioc.run_one_for(std::chrono::milliseconds(10));
+    wait_connected(*redis, &ioc);
   }
   ~redis_on_ioc() { redis->stop(); }
   redis_on_ioc(const redis_on_ioc&) = delete;

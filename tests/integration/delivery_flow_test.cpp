@@ -1,7 +1,10 @@
 // The delivery engine against real Redis and local receivers: signed Standard Webhooks
 // deliveries, an outage with 2,000 changes (all delivered once back, in order per contact,
 // none twice), a rejecting destination filling its dead letters while another stays current,
-// the breaker opening and half-opening, and a restart in the middle losing nothing.
+// the breaker opening and half-opening, and a restart in the middle losing nothing. Where time
+// matters (retry times, the breaker's open period, Retry-After) the pool runs on a simulated
+// clock the test moves; "nothing happened meanwhile" is checked after the worker has looked for
+// work several times (wait_rounds), never after a sleep.
 #include "delivery_harness.hpp"
 
 #include <nlohmann/json.hpp>
@@ -48,9 +51,7 @@ TEST_F(delivery_test, UnwantedEventTypesAreNotCopied) {
   write_outbox(5, 2);
   auto pool = make_pool(cfg);
   pool->start();
-  const auto until = std::chrono::steady_clock::now() + 5s;
-  while (pool->fanout_stats().entries.load() < 5 && std::chrono::steady_clock::now() < until)
-    std::this_thread::sleep_for(10ms);
+  wait_for([&] { return pool->fanout_stats().entries.load() >= 5; }, 5s);
   pool->stop();
   EXPECT_EQ(pool->fanout_stats().entries.load(), 5u);
   EXPECT_EQ(pool->fanout_stats().copies.load(), 0u);
@@ -61,16 +62,32 @@ TEST_F(delivery_test, OutageOf10000ChangesAllDeliveredOnceInOrderPerContact) {
   constexpr std::size_t n = 10000, contacts = 200;
   fake_receiver rx(whsec_a);
   rx.set_mode(fake_receiver::mode::down);
-  auto cfg = make_config({destination("crm", rx.url())});
-  auto pool = make_pool(cfg);
+  const auto d = destination("crm", rx.url());
+  auto cfg = make_config({d});
+  core::simulated_time clock;
+  auto pool = make_pool(cfg, &clock);
   pool->start();
+  const auto* w = pool->worker("crm");
+  ASSERT_NE(w, nullptr);
   const auto t0 = std::chrono::steady_clock::now();
   write_outbox(n, contacts);
-  std::this_thread::sleep_for(1500ms);  // down for a while: breaker opens, probes fail
+  // Down for a while: the breaker opens; five times its open period passes, one probe goes out,
+  // fails, and it opens again.
+  ASSERT_TRUE(wait_for([&] { return w->breaker() == webhooks::breaker_state::open; }, 10s));
+  ASSERT_TRUE(wait_rounds(*w, 3));  // what was in flight when it opened has landed
+  for (int probe = 0; probe < 5; ++probe) {
+    const auto before = rx.requests();
+    clock.advance(d.breaker_open);
+    ASSERT_TRUE(wait_for([&] { return rx.requests() > before && w->breaker() == webhooks::breaker_state::open; }, 10s))
+        << "probe " << probe;
+    ASSERT_TRUE(wait_rounds(*w, 3));
+    EXPECT_EQ(rx.requests(), before + 1) << "one probe per open period";
+  }
   const auto during = rx.requests();
   EXPECT_LT(during, 100u) << "the breaker must stop hammering a destination that is down";
   EXPECT_EQ(rx.unique(), 0u);
   rx.set_mode(fake_receiver::mode::up);
+  clock.advance(d.breaker_open);  // the next probe succeeds: every parked head is due at once
   ASSERT_TRUE(rx.wait_unique(n, 90s)) << "delivered " << rx.unique() << " of " << n;
   pool->stop();
   const auto took = std::chrono::steady_clock::now() - t0;
@@ -94,33 +111,34 @@ TEST_F(delivery_test, BreakerOpensThenHalfOpensWithOneProbe) {
   d.breaker_open = 400ms;
   auto cfg = make_config({d});
   write_outbox(50, 50);  // 50 contacts: nothing is held behind another, only the breaker stops them
-  auto pool = make_pool(cfg);
+  core::simulated_time clock;
+  auto pool = make_pool(cfg, &clock);
   pool->start();
   const auto* w = pool->worker("crm");
   ASSERT_NE(w, nullptr);
   // Three failures open it; then nothing more goes out while it is open.
   ASSERT_TRUE(wait_for([&] { return w->breaker() == webhooks::breaker_state::open; }, 10s));
   EXPECT_EQ(rx.requests(), 3u);
-  std::this_thread::sleep_for(150ms);
+  ASSERT_TRUE(wait_rounds(*w, 5));
+  clock.advance(399ms);
+  ASSERT_TRUE(wait_rounds(*w, 5));
   EXPECT_EQ(rx.requests(), 3u);
-  auto st = exec({"HGET", store::keys::delivery_state(tenant_, "crm"), "breaker"});
-  ASSERT_TRUE(st);
-  EXPECT_EQ(st->str, "open");
-  // Past open_s: exactly one probe, which fails: open again, no second probe for a while.
-  ASSERT_TRUE(wait_for([&] { return rx.requests() >= 4; }, 5s));
-  std::this_thread::sleep_for(150ms);
+  EXPECT_TRUE(wait_for([&] { return hget_state("breaker") == "open"; }, 5s));
+  // Past open_s: exactly one probe, which fails: open again, no second probe until the next period.
+  clock.advance(1ms);
+  ASSERT_TRUE(wait_for([&] { return rx.requests() >= 4 && w->breaker() == webhooks::breaker_state::open; }, 5s));
+  ASSERT_TRUE(wait_rounds(*w, 5));
+  clock.advance(399ms);
+  ASSERT_TRUE(wait_rounds(*w, 5));
   EXPECT_EQ(rx.requests(), 4u);
   EXPECT_EQ(w->breaker(), webhooks::breaker_state::open);
-  st = exec({"HGET", store::keys::delivery_state(tenant_, "crm"), "breaker_opened"});
-  ASSERT_TRUE(st);
-  EXPECT_EQ(st->str, "2");
+  EXPECT_TRUE(wait_for([&] { return hget_state("breaker_opened") == "2"; }, 5s));
   rx.set_mode(fake_receiver::mode::up);
+  clock.advance(1ms);
   ASSERT_TRUE(rx.wait_unique(50, 10s));
   pool->stop();
   EXPECT_EQ(pool->worker("crm")->breaker(), webhooks::breaker_state::closed);
-  st = exec({"HGET", store::keys::delivery_state(tenant_, "crm"), "breaker"});
-  ASSERT_TRUE(st);
-  EXPECT_EQ(st->str, "closed");
+  EXPECT_EQ(hget_state("breaker"), "closed");
   EXPECT_EQ(rx.duplicates(), 0u);
 }
 
@@ -133,10 +151,12 @@ TEST_F(delivery_test, ParkedEntriesGoAtOnceWhenTheProbeSucceeds) {
   d.breaker_open = 200ms;
   auto cfg = make_config({d});
   write_outbox(10, 10);
-  auto pool = make_pool(cfg);
+  core::simulated_time clock;
+  auto pool = make_pool(cfg, &clock);
   pool->start();
   ASSERT_TRUE(wait_for([&] { return integer({"HLEN", store::keys::delivery_parked(tenant_, "crm")}) == 2; }, 10s));
   rx.set_mode(fake_receiver::mode::up);
+  clock.advance(200ms);  // the breaker's open period, not the parked heads' minute
   // The probe (the stream's head) succeeds; the two parked heads must not wait their minute.
   ASSERT_TRUE(rx.wait_unique(10, 5s)) << "delivered " << rx.unique();
   pool->stop();
@@ -148,13 +168,20 @@ TEST_F(delivery_test, RetryAfterIsHonoured) {
   rx.set_mode(fake_receiver::mode::down, "1");  // 503 with Retry-After: 1 (second)
   auto cfg = make_config({destination("crm", rx.url())});
   write_outbox(1, 1);
-  auto pool = make_pool(cfg);
+  core::simulated_time clock;
+  auto pool = make_pool(cfg, &clock);
   pool->start();
+  const auto* w = pool->worker("crm");
+  ASSERT_NE(w, nullptr);
   ASSERT_TRUE(wait_for([&] { return rx.requests() >= 1; }, 10s));
-  std::this_thread::sleep_for(500ms);
   // The schedule alone would have retried every ~100 ms; Retry-After holds it for a second.
+  for (int i = 0; i < 9; ++i) {
+    clock.advance(100ms);
+    ASSERT_TRUE(wait_rounds(*w, 2));
+  }
   EXPECT_EQ(rx.requests(), 1u);
   rx.set_mode(fake_receiver::mode::up);
+  clock.advance(101ms);
   ASSERT_TRUE(rx.wait_unique(1, 5s));
   pool->stop();
   EXPECT_EQ(rx.requests(), 2u);
@@ -171,7 +198,7 @@ TEST_F(delivery_test, RestartInTheMiddleLosesNothing) {
     pool->start();
     ASSERT_TRUE(rx.wait_unique(100, 10s));
     rx.set_mode(fake_receiver::mode::down);
-    std::this_thread::sleep_for(300ms);
+    ASSERT_TRUE(wait_for([&] { return integer({"HLEN", store::keys::delivery_parked(tenant_, "crm")}) > 0; }, 10s));
     pool->stop();
   }
   const auto before = rx.unique();

@@ -4,7 +4,9 @@
 #pragma once
 
 #include "config/config.hpp"
-#include "gateway/delivery_pool.hpp"
+#include "core/time_source.hpp"
+#include "pipeline/assign_stage.hpp"
+#include "webhooks/delivery_pool.hpp"
 #include "store/keys.hpp"
 #include "store/redis_client.hpp"
 #include "support/fake_receiver.hpp"
@@ -27,13 +29,14 @@ class delivery_test : public ::testing::Test {
   void SetUp() override {
     url_ = redis_url();
     ASSERT_FALSE(url_.empty()) << "LG_TEST_REDIS_URL is not set";
-    tenant_ = unique_tenant("dlv");
+    tenant_ = fresh_tenant("dlv");
     auto o = store::redis_options::from_url(url_);
     ASSERT_TRUE(o.has_value());
     o->command_timeout = std::chrono::milliseconds(2000);
     redis_opts_ = *o;
     redis_ = store::redis_client::create(ioc_, redis_opts_);
     redis_->start();
+    wait_connected(*redis_, &ioc_);
     ASSERT_TRUE(exec({"PING"}).has_value());
   }
 
@@ -52,7 +55,6 @@ class delivery_test : public ::testing::Test {
     run_bounded(
         ioc_,
         [&]() -> awaitable<void> {
-          for (int i = 0; i < 100 && !redis_->connected(); ++i) co_await sleep_for(std::chrono::milliseconds(10));
           auto r = co_await redis_->async_exec(std::move(cmd));
           if (r && !r->is_error()) out = *r;
         },
@@ -62,7 +64,9 @@ class delivery_test : public ::testing::Test {
 
   // Appends `n` outbox entries round-robin over `contacts` contacts, as assign.lua writes them;
   // entry i has event "e<i>" (zero-padded) for contact "c<i % contacts>". Returns the ids.
-  std::vector<std::string> write_outbox(std::size_t n, std::size_t contacts, std::size_t first = 0) {
+  // `at_ms` > 0: the entries carry that time in their ids ("<at_ms>-<i+1>"), as if written then.
+  std::vector<std::string> write_outbox(std::size_t n, std::size_t contacts, std::size_t first = 0,
+                                        std::int64_t at_ms = 0) {
     std::vector<std::string> ids;
     run_bounded(
         ioc_,
@@ -70,7 +74,8 @@ class delivery_test : public ::testing::Test {
           for (std::size_t i = first; i < first + n; ++i) {
             char ev[16];
             std::snprintf(ev, sizeof ev, "e%06zu", i);
-            std::vector<std::string> cmd{"XADD", store::keys::outbox(tenant_), "*", "kind", "assign", "event", ev,
+            const std::string id = at_ms > 0 ? std::to_string(at_ms) + "-" + std::to_string(i + 1) : "*";
+            std::vector<std::string> cmd{"XADD", store::keys::outbox(tenant_), id, "kind", "assign", "event", ev,
                                          "lead_id", std::string("L") + ev, "contact_id",
                                          "c" + std::to_string(i % contacts), "assigned_user_id", "crm-user-7",
                                          "team_id", "hn-1", "member_id", "m1"};
@@ -108,10 +113,14 @@ class delivery_test : public ::testing::Test {
     return c;
   }
 
-  std::unique_ptr<gateway::delivery_pool> make_pool(const config::config& cfg) const {
-    gateway::delivery_pool_options o;
+  // `clock`: the pool's "now" (retry times, breaker, lag); null: the system clock.
+  std::unique_ptr<webhooks::delivery_pool> make_pool(const config::config& cfg,
+                                                     const core::time_source* clock = nullptr) const {
+    webhooks::delivery_pool_options o;
     o.idle_poll = std::chrono::milliseconds(10);
-    return std::make_unique<gateway::delivery_pool>(cfg, redis_opts_, o);
+    if (clock != nullptr) o.clock = clock;
+    o.local_time = [zone = cfg.time_zone](std::int64_t ms) { return pipeline::make_clock_point(ms, zone); };
+    return std::make_unique<webhooks::delivery_pool>(cfg, redis_opts_, o);
   }
 
   // Every contact's events arrived in the order they were written.
@@ -131,6 +140,20 @@ class delivery_test : public ::testing::Test {
       std::this_thread::sleep_for(std::chrono::milliseconds(5));
     }
     return pred();
+  }
+
+  // Waits until the worker has looked for work `n` more times: what it would have done in that
+  // time, it has done (the way to see that nothing happens, without sleeping).
+  static bool wait_rounds(const webhooks::destination_worker& w, std::uint64_t n,
+                          std::chrono::milliseconds limit = std::chrono::seconds(10)) {
+    const auto target = w.stats().rounds.load() + n;
+    return wait_for([&] { return w.stats().rounds.load() >= target; }, limit);
+  }
+
+  // A field of the destination's state hash ("" when absent).
+  std::string hget_state(const std::string& field, const std::string& destination = "crm") {
+    auto r = exec({"HGET", store::keys::delivery_state(tenant_, destination), field});
+    return r ? r->str : std::string();
   }
 
   long long integer(std::vector<std::string> cmd) {

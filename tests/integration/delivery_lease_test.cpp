@@ -1,5 +1,5 @@
 // Several processes against one Redis: each destination, and the fan-out, works only in the
-// process holding its lease (gateway/delivery_pool.hpp, store/lease.hpp). Two pools deliver
+// process holding its lease (webhooks/delivery_pool.hpp, store/lease.hpp). Two pools deliver
 // every entry once and in order per contact; a stopped pool hands over at once; a crashed
 // holder's lease runs out and another process takes over; the fan-out trims what it copied.
 #include "delivery_harness.hpp"

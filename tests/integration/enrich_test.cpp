@@ -7,7 +7,7 @@
 // only after their effects are written.
 #include "adapters/facebook/facebook.hpp"
 #include "adapters/zalo/zalo.hpp"
-#include "channels/enricher.hpp"
+#include "pipeline/enrich_stage.hpp"
 #include "store/tokens.hpp"
 #include "support/fake_graph.hpp"
 #include "support/fake_zalo_oa.hpp"
@@ -59,15 +59,15 @@ core::lead_event messenger_touch() {
 }
 
 struct enrich_fixture {
-  std::string tenant = unique_tenant("enrich");
+  std::string tenant = fresh_tenant("enrich");
   fake_zalo_oa oa{"4102938475610293847", "oa-app-secret", "oa-refresh-seed"};
   fake_graph graph{"page-token-1"};
-  std::shared_ptr<channels::enrich_settings> settings = std::make_shared<channels::enrich_settings>();
+  std::shared_ptr<provider_apis::api_settings> settings = std::make_shared<provider_apis::api_settings>();
   blocking_redis redis;
 
   enrich_fixture() {
     settings->tenant = tenant;
-    channels::zalo::api_options z;
+    provider_apis::zalo::api_options z;
     z.source = "zalo-main";
     z.app_id = "4102938475610293847";
     z.app_secret = "oa-app-secret";
@@ -77,13 +77,13 @@ struct enrich_fixture {
     z.ca_file = test_ca_file();
     z.timeout = std::chrono::milliseconds(5000);
     settings->zalo.emplace(z.source, z);
-    auto g = channels::graph::parse_api_options(
+    auto g = provider_apis::graph::parse_api_options(
         nlohmann::json{{"page_token", "page-token-1"}, {"graph_base_url", graph.base_url()}, {"ca_file", test_ca_file()}},
         "fb-page", "sources[1].options");
     settings->facebook.emplace("fb-page", *g);
   }
 
-  gateway::process_worker_options options() const {
+  pipeline::resolve_stage_options options() const {
     auto o = test_worker_options(tenant);
     o.claim_idle = std::chrono::milliseconds(200);
     o.claim_interval = std::chrono::milliseconds(100);
@@ -92,8 +92,8 @@ struct enrich_fixture {
   }
 
   worker_thread::prepare_fn prepare() const {
-    return [s = settings](asio::io_context& ioc, store::redis_client& c, gateway::process_worker_options& o) {
-      auto en = std::make_shared<channels::enricher>(ioc.get_executor(), c, s);
+    return [s = settings](asio::io_context& ioc, store::redis_client& c, pipeline::resolve_stage_options& o) {
+      auto en = std::make_shared<pipeline::enrich_stage>(ioc.get_executor(), c, s);
       o.enrich = [en](core::lead_event& e) { return en->async_enrich(e); };
     };
   }
@@ -102,7 +102,7 @@ struct enrich_fixture {
 
   // Runs a worker with the enricher until the stream is drained, and hands its counters to
   // `check` while it still runs.
-  void run(const std::function<void(const gateway::process_worker_stats&)>& check) {
+  void run(const std::function<void(const pipeline::resolve_stage_stats&)>& check) {
     worker_thread w(options(), {}, prepare());
     ASSERT_TRUE(wait_until([&] { return drained(redis, tenant); }, std::chrono::seconds(15)));
     check(w.stats());
@@ -130,7 +130,7 @@ TEST(Enrich, ZaloTouchGetsTheSharedPhoneAfterTheRefusedTokenIsRenewed) {
   fx.redis.exec({"HSET", store::token_key(fx.tenant, "zalo:zalo-main"), "access_token", "revoked-access",
                  "expires_at_ms", far, "refresh_token", "oa-refresh-seed"});
   fx.push(zalo_touch());
-  fx.run([&](const gateway::process_worker_stats& st) {
+  fx.run([&](const pipeline::resolve_stage_stats& st) {
     EXPECT_EQ(st.enriched.load(), 1u);
     EXPECT_EQ(st.processed.load(), 1u);
   });
@@ -155,7 +155,7 @@ TEST(Enrich, ZaloRateLimitInA200IsRetriedAndAnUnknownUserIsQuarantined) {
   unknown.contact.ids["zalo"] = "7000000000000000001";
   fx.push(known);
   fx.push(unknown);
-  fx.run([&](const gateway::process_worker_stats& st) {
+  fx.run([&](const pipeline::resolve_stage_stats& st) {
     EXPECT_GE(st.enrich_retries.load(), 1u);
     EXPECT_EQ(st.enrich_failures.load(), 1u);
     EXPECT_EQ(st.processed.load(), 1u);
@@ -168,7 +168,10 @@ TEST(Enrich, ZaloRateLimitInA200IsRetriedAndAnUnknownUserIsQuarantined) {
   ASSERT_EQ(q.size(), 1u);
   EXPECT_EQ(q[0]["stage"], "process");
   EXPECT_NE(q[0]["reason"].get<std::string>().find("-201"), std::string::npos) << q[0].dump();
-  EXPECT_NE(q[0]["raw.lead"].get<std::string>().find("unknown-user-1"), std::string::npos);
+  // One entry shape for every stage: the event's JSON is the body, its source and channel named.
+  EXPECT_NE(q[0]["body"].get<std::string>().find("unknown-user-1"), std::string::npos) << q[0].dump();
+  EXPECT_EQ(q[0]["channel"], "zalo");
+  EXPECT_FALSE(q[0]["entry_id"].get<std::string>().empty());
 }
 
 TEST(Enrich, LeadAdsLeadIsFetchedAfterA500AndResolvedWithItsFields) {
@@ -178,7 +181,7 @@ TEST(Enrich, LeadAdsLeadIsFetchedAfterA500AndResolvedWithItsFields) {
                       {"city", "Đà Nẵng"}}});
   fx.graph.queue_reply("/" + leadgen_id + "?", {500, {}, "upstream error"});
   fx.push(leadgen_change());
-  fx.run([&](const gateway::process_worker_stats& st) {
+  fx.run([&](const pipeline::resolve_stage_stats& st) {
     EXPECT_EQ(st.enrich_retries.load(), 1u);
     EXPECT_EQ(st.enriched.load(), 1u);
   });
@@ -196,7 +199,7 @@ TEST(Enrich, LeadAdsLeadIsFetchedAfterA500AndResolvedWithItsFields) {
 TEST(Enrich, LeadTheGraphDoesNotKnowIsQuarantined) {
   enrich_fixture fx;  // no lead added: Graph answers error 100
   fx.push(leadgen_change());
-  fx.run([&](const gateway::process_worker_stats& st) {
+  fx.run([&](const pipeline::resolve_stage_stats& st) {
     EXPECT_EQ(st.enrich_failures.load(), 1u);
   });
   auto q = fx.quarantine();
@@ -210,7 +213,7 @@ TEST(Enrich, MessengerSenderIsNamedFromTheProfileAfterA500) {
   fx.graph.add_user(psid, {"Lan", "Nguyễn", "Lan Nguyễn"});
   fx.graph.queue_reply("/" + psid + "?", {500, {}, "upstream error"});
   fx.push(messenger_touch());
-  fx.run([&](const gateway::process_worker_stats& st) {
+  fx.run([&](const pipeline::resolve_stage_stats& st) {
     EXPECT_EQ(st.enrich_retries.load(), 1u);
     EXPECT_EQ(st.enriched.load(), 1u);
     EXPECT_EQ(st.processed.load(), 1u);
@@ -243,7 +246,7 @@ TEST(Enrich, MessengerProfileErrorsInA200AreRetriedAndARefusedProfileLeavesTheTo
   fx.graph.queue_reply("/13579246800002?", error_200(100, "No profile available for this user"));
   fx.push(messenger_touch());
   fx.push(hidden);
-  fx.run([&](const gateway::process_worker_stats& st) {
+  fx.run([&](const pipeline::resolve_stage_stats& st) {
     EXPECT_EQ(st.enrich_retries.load(), 2u);
     EXPECT_EQ(st.enrich_failures.load(), 0u);
     EXPECT_EQ(st.processed.load(), 2u);
@@ -265,7 +268,7 @@ TEST(Enrich, MessengerTouchThatIsAlreadyNamedAsksNothing) {
   auto e = messenger_touch();
   e.contact.full_name = "Nguyễn Thị Lan";
   fx.push(e);
-  fx.run([&](const gateway::process_worker_stats& st) {
+  fx.run([&](const pipeline::resolve_stage_stats& st) {
     EXPECT_EQ(st.processed.load(), 1u);
   });
   EXPECT_EQ(fx.graph.requests(), 0u);

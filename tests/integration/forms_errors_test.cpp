@@ -1,6 +1,7 @@
 // Every error answer of the forms endpoint is JSON with the right status.
 #include "support/http_test_client.hpp"
 #include "support/test_server.hpp"
+#include "server_fixture.hpp"
 #include "test_redis.hpp"
 
 #include <gtest/gtest.h>
@@ -16,18 +17,7 @@ nlohmann::json error_of(const http_answer& a) {
   return nlohmann::json::parse(a.body).at("error");
 }
 
-class FormsErrors : public ::testing::Test {
- protected:
-  void SetUp() override {
-    LG_REQUIRE_REDIS_URL(url);
-    server_ = std::make_unique<test_server>(test_config(url));
-    ASSERT_TRUE(server_->wait_ready());
-  }
-  unsigned short port() const { return server_->port(); }
-  std::unique_ptr<test_server> server_;
-};
-
-const std::map<std::string, std::string> urlencoded{{"Content-Type", "application/x-www-form-urlencoded"}};
+using FormsErrors = ServerTest;
 
 TEST_F(FormsErrors, UnknownOrDisabledSource) {
   for (const char* target : {"/v1/forms/nope", "/v1/forms/off"}) {

@@ -4,6 +4,7 @@
 #include "store/redis_client.hpp"
 #include "support/http_test_client.hpp"
 #include "support/test_server.hpp"
+#include "server_fixture.hpp"
 #include "test_redis.hpp"
 
 #include <gtest/gtest.h>
@@ -46,22 +47,7 @@ std::vector<nlohmann::json> inbound_events(const std::string& url, const std::st
   return out;
 }
 
-class FormsPost : public ::testing::Test {
- protected:
-  void SetUp() override {
-    LG_REQUIRE_REDIS_URL(url);
-    url_ = url;
-    server_ = std::make_unique<test_server>(test_config(url_));
-    ASSERT_TRUE(server_->wait_ready());
-  }
-  unsigned short port() const { return server_->port(); }
-  const std::string& tenant() const { return server_->cfg().tenant; }
-
-  std::string url_;
-  std::unique_ptr<test_server> server_;
-};
-
-const std::map<std::string, std::string> urlencoded{{"Content-Type", "application/x-www-form-urlencoded"}};
+using FormsPost = ServerTest;
 
 TEST_F(FormsPost, UrlencodedVietnameseLandsOnStream) {
   auto a = http_request(port(), verb::post, "/v1/forms/website",

@@ -3,7 +3,7 @@
 // each provider uses, and readers for the tenant's inbound and quarantine streams.
 #pragma once
 
-#include "adapters/signature.hpp"
+#include "core/digest.hpp"
 #include "adapters/telephony/hook_common.hpp"
 #include "adapters/telephony/twilio_signature.hpp"
 #include "store/keys.hpp"
@@ -38,32 +38,23 @@ inline const std::string viewer_token = "viewer-token-for-tests-0123456789";
 inline std::string fixture(const std::string& name) { return fixture_text("hooks/" + name); }
 
 inline nlohmann::json config_json(const std::string& redis_url) {
-  return {
-      {"tenant", unique_tenant("hooks")},
-      {"server", {{"listen", "127.0.0.1"}, {"port", 0}, {"threads", 1}, {"body_limit", 1 << 20},
-                  {"read_timeout_ms", 3000}, {"write_timeout_ms", 3000}, {"idle_timeout_ms", 5000},
-                  {"shutdown_grace_ms", 2000}}},
-      {"redis", {{"url", redis_url}, {"connect_timeout_ms", 500}, {"command_timeout_ms", 1000}}},
-      {"logging", {{"level", "error"}, {"format", "json"}}},
-      {"admin", {{"tokens", {{{"name", "ops"}, {"role", "viewer"},
-                              {"sha256", adapters::sig::sha256_hex(viewer_token)}}}}}},
-      {"sources",
-       {{{"id", "zalo-oa"},
-         {"channel", "zalo"},
-         {"options", {{"app_id", zalo_app_id}, {"oa_id", "4410293847561029384"}, {"oa_secret_key", zalo_secret}}}},
-        {{"id", "fb-page"},
-         {"channel", "facebook_messenger"},
-         {"options", {{"app_secret", fb_app_secret}, {"verify_token", fb_verify_token}}}},
-        {{"id", "hotline-main"}, {"channel", "hotline"}, {"preset", "stringee"},
-         {"options", {{"signing_secret", stringee_secret}}}},
-        {{"id", "sms-twilio"}, {"channel", "sms"}, {"preset", "twilio"},
-         {"options", {{"auth_token", twilio_token}, {"public_base_url", twilio_base}}}},
-        {{"id", "mail-in"}, {"channel", "email"}, {"preset", "mailgun"},
-         {"options", {{"signing_key", mailgun_key}}}},
-        {{"id", "partner-crm"}, {"channel", "api"},
-         {"options", {{"api_key_sha256", {adapters::sig::sha256_hex(partner_key)}}}}},
-        {{"id", "website"}, {"channel", "web_form"}, {"field_map", {{"phone", {"phone"}}}}, {"required", {"phone"}}}}},
-  };
+  auto j = server_config_head(fresh_tenant("hooks"), redis_url, 1 << 20, "error");
+  j["admin"] = {{"tokens", nlohmann::json::array({token_entry("ops", "viewer", viewer_token)})}};
+  j["sources"] = {
+      {{"id", "zalo-oa"},
+       {"channel", "zalo"},
+       {"options", {{"app_id", zalo_app_id}, {"oa_id", "4410293847561029384"}, {"oa_secret_key", zalo_secret}}}},
+      {{"id", "fb-page"},
+       {"channel", "facebook_messenger"},
+       {"options", {{"app_secret", fb_app_secret}, {"verify_token", fb_verify_token}}}},
+      {{"id", "hotline-main"}, {"channel", "hotline"}, {"preset", "stringee"},
+       {"options", {{"signing_secret", stringee_secret}}}},
+      {{"id", "sms-twilio"}, {"channel", "sms"}, {"preset", "twilio"},
+       {"options", {{"auth_token", twilio_token}, {"public_base_url", twilio_base}}}},
+      {{"id", "mail-in"}, {"channel", "email"}, {"preset", "mailgun"}, {"options", {{"signing_key", mailgun_key}}}},
+      {{"id", "partner-crm"}, {"channel", "api"}, {"options", {{"api_key_sha256", {core::sha256_hex(partner_key)}}}}},
+      phone_form_source()};
+  return j;
 }
 
 // X-ZEvent-Signature: mac=<hex sha256(app_id + body + timestamp + secret)>, with the app_id and
@@ -76,15 +67,15 @@ inline std::string zalo_signature(const std::string& body, const std::string& se
     if (j.contains("app_id")) app = j["app_id"].get<std::string>();
     if (j.contains("timestamp")) ts = j["timestamp"].get<std::string>();
   }
-  return "mac=" + adapters::sig::sha256_hex(app + body + ts + secret);
+  return "mac=" + core::sha256_hex(app + body + ts + secret);
 }
 
 inline std::string facebook_signature(const std::string& body, const std::string& secret = fb_app_secret) {
-  return "sha256=" + adapters::sig::to_hex(adapters::sig::hmac_sha256(secret, body));
+  return "sha256=" + core::to_hex(core::hmac_sha256(secret, body));
 }
 
 inline std::string stringee_signature(const std::string& body, const std::string& secret = stringee_secret) {
-  return adapters::sig::base64_encode(adapters::sig::hmac_sha1(secret, body));
+  return core::base64_encode(core::hmac_sha1(secret, body));
 }
 
 // Base64 HMAC-SHA1 over the public URL + the sorted form parameters.
@@ -95,7 +86,7 @@ inline std::string twilio_signature(const std::string& target, const std::string
   in.content_type = "application/x-www-form-urlencoded";
   auto fields = adapters::hook::form_fields(in, 100, 4096);
   EXPECT_TRUE(fields.has_value());
-  return adapters::sig::base64_encode(
+  return core::base64_encode(
       adapters::twilio::compute_signature(token, twilio_base + target, fields ? *fields : adapters::hook::field_list{}));
 }
 
@@ -110,7 +101,7 @@ inline std::string signed_mailgun_form(const std::string& key = mailgun_key) {
   form.replace(at, 11, ts);
   const auto token_at = form.find("token=") + 6;
   const std::string token = form.substr(token_at, form.find('&', token_at) - token_at);
-  return form + "&signature=" + adapters::sig::to_hex(adapters::sig::hmac_sha256(key, ts + token));
+  return form + "&signature=" + core::to_hex(core::hmac_sha256(key, ts + token));
 }
 
 struct stream_entry {
@@ -120,32 +111,16 @@ struct stream_entry {
 
 // XRANGE of a stream, oldest first.
 inline std::vector<stream_entry> read_stream(const std::string& url, const std::string& key) {
-  asio::io_context ioc;
-  auto client = store::redis_client::create(ioc, *store::redis_options::from_url(url));
-  client->start();
+  (void)url;  // the one test Redis (test_redis_options)
+  blocking_redis r;
   std::vector<stream_entry> out;
-  const bool finished = run_bounded(
-      ioc,
-      [&]() -> awaitable<void> {
-        asio::steady_timer t(ioc);
-        for (int i = 0; i < 200 && !client->connected(); ++i) {
-          t.expires_after(std::chrono::milliseconds(10));
-          co_await t.async_wait(asio::use_awaitable);
-        }
-        std::vector<std::string> c{std::string("XRANGE"), key, std::string("-"), std::string("+")};
-        auto r = co_await client->async_exec(std::move(c));
-        LG_CO_ASSERT(r.has_value());
-        for (const auto& entry : r->elements) {
-          stream_entry e;
-          e.id = entry.elements.at(0).str;
-          const auto& fields = entry.elements.at(1).elements;
-          for (std::size_t i = 0; i + 1 < fields.size(); i += 2) e.fields[fields[i].str] = fields[i + 1].str;
-          out.push_back(std::move(e));
-        }
-        client->stop();
-      },
-      std::chrono::seconds(5));
-  EXPECT_TRUE(finished);
+  for (const auto& entry : r.exec({"XRANGE", key, "-", "+"}).elements) {
+    stream_entry e;
+    e.id = entry.elements.at(0).str;
+    const auto& fields = entry.elements.at(1).elements;
+    for (std::size_t i = 0; i + 1 < fields.size(); i += 2) e.fields[fields[i].str] = fields[i + 1].str;
+    out.push_back(std::move(e));
+  }
   return out;
 }
 
@@ -198,6 +173,23 @@ class HooksTest : public ::testing::Test {
   http_answer post_facebook(const std::string& body, const std::string& signature) {
     return post("/v1/hooks/facebook/fb-page", body,
                 {{"Content-Type", "application/json"}, {"X-Hub-Signature-256", signature}});
+  }
+  http_answer post_signed_zalo(const std::string& body) { return post_zalo(body, zalo_signature(body)); }
+  http_answer post_signed_facebook(const std::string& body) { return post_facebook(body, facebook_signature(body)); }
+  // ASSERTs that the delivery answered `a` is a 200 and that lg:{t}:in then holds `n` events,
+  // left in `ev`; call it as ASSERT_NO_FATAL_FAILURE(expect_events(a, n, ev)).
+  void expect_events(const http_answer& a, std::size_t n, std::vector<nlohmann::json>& ev) const {
+    ASSERT_EQ(a.status, 200u) << a.body;
+    ev = events();
+    ASSERT_EQ(ev.size(), n);
+  }
+  // ASSERTs that the delivery answered `a` is a 200 that left no event but `n` quarantine
+  // entries, left in `q`; call it as ASSERT_NO_FATAL_FAILURE(expect_quarantined(a, n, q)).
+  void expect_quarantined(const http_answer& a, std::size_t n, std::vector<stream_entry>& q) const {
+    ASSERT_EQ(a.status, 200u) << a.body;
+    EXPECT_TRUE(events().empty());
+    q = quarantined();
+    ASSERT_EQ(q.size(), n);
   }
   http_answer admin_get(const std::string& target, const std::string& token = viewer_token) {
     std::map<std::string, std::string> h;

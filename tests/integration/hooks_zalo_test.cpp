@@ -10,15 +10,13 @@ namespace {
 using Zalo = HooksTest;
 
 TEST_F(Zalo, SubmitInfoFlatIsAFullContact) {
-  const auto body = fixture("zalo_submit_flat.json");
-  auto a = post_zalo(body, zalo_signature(body));
-  ASSERT_EQ(a.status, 200u) << a.body;
+  auto a = post_signed_zalo(fixture("zalo_submit_flat.json"));
+  std::vector<nlohmann::json> ev;
+  ASSERT_NO_FATAL_FAILURE(expect_events(a, 1, ev));
   auto ack = nlohmann::json::parse(a.body);
   EXPECT_EQ(ack["accepted"], 1);
   EXPECT_EQ(ack["duplicates"], 0);
 
-  auto ev = events();
-  ASSERT_EQ(ev.size(), 1u);
   EXPECT_EQ(ev[0]["source"], "zalo-oa");
   EXPECT_EQ(ev[0]["channel"], "zalo");
   EXPECT_EQ(ev[0]["contact"]["full_name"], "Phạm Thu Hà");
@@ -29,11 +27,8 @@ TEST_F(Zalo, SubmitInfoFlatIsAFullContact) {
 }
 
 TEST_F(Zalo, SubmitInfoNestedIsAFullContact) {
-  const auto body = fixture("zalo_submit_nested.json");
-  auto a = post_zalo(body, zalo_signature(body));
-  ASSERT_EQ(a.status, 200u) << a.body;
-  auto ev = events();
-  ASSERT_EQ(ev.size(), 1u);
+  std::vector<nlohmann::json> ev;
+  ASSERT_NO_FATAL_FAILURE(expect_events(post_signed_zalo(fixture("zalo_submit_nested.json")), 1, ev));
   EXPECT_EQ(ev[0]["contact"]["full_name"], "Đỗ Minh Khoa");
   EXPECT_EQ(ev[0]["contact"]["phones"][0], "+84987000222");
   EXPECT_EQ(ev[0]["contact"]["city"], "Đà Nẵng");
@@ -42,8 +37,8 @@ TEST_F(Zalo, SubmitInfoNestedIsAFullContact) {
 TEST_F(Zalo, SendTextAndFollowAreTouches) {
   const auto text = fixture("zalo_send_text.json");
   const auto follow = fixture("zalo_follow.json");
-  ASSERT_EQ(post_zalo(text, zalo_signature(text)).status, 200u);
-  ASSERT_EQ(post_zalo(follow, zalo_signature(follow)).status, 200u);
+  ASSERT_EQ(post_signed_zalo(text).status, 200u);
+  ASSERT_EQ(post_signed_zalo(follow).status, 200u);
   auto ev = events();
   ASSERT_EQ(ev.size(), 2u);
   EXPECT_EQ(ev[0]["event_id"], "zalo:msg:a81f0c2e9b7d4c3a1e5f");
@@ -55,8 +50,8 @@ TEST_F(Zalo, SendTextAndFollowAreTouches) {
 
 TEST_F(Zalo, ReplayedDeliveryIsOneEntry) {
   const auto body = fixture("zalo_send_text.json");
-  auto first = post_zalo(body, zalo_signature(body));
-  auto second = post_zalo(body, zalo_signature(body));
+  auto first = post_signed_zalo(body);
+  auto second = post_signed_zalo(body);
   ASSERT_EQ(first.status, 200u) << first.body;
   ASSERT_EQ(second.status, 200u) << second.body;
   EXPECT_EQ(nlohmann::json::parse(second.body)["duplicates"], 1);
@@ -83,8 +78,7 @@ TEST_F(Zalo, ForgedAlteredAndMissingSignaturesAre401AndLeaveNothing) {
 }
 
 TEST_F(Zalo, ReceiptIsIgnoredAndCounted) {
-  const auto body = fixture("zalo_seen.json");
-  auto a = post_zalo(body, zalo_signature(body));
+  auto a = post_signed_zalo(fixture("zalo_seen.json"));
   ASSERT_EQ(a.status, 200u) << a.body;
   EXPECT_EQ(nlohmann::json::parse(a.body)["ignored"], 1);
   EXPECT_TRUE(events().empty());
@@ -94,13 +88,10 @@ TEST_F(Zalo, ReceiptIsIgnoredAndCounted) {
 
 TEST_F(Zalo, WellSignedGarbageIsQuarantinedAndVisibleToAdmins) {
   const std::string body = "{\"app_id\":\"" + zalo_app_id + "\",\"timestamp\":\"1731000000000\",\"event_name\":42}";
-  auto a = post_zalo(body, zalo_signature(body));
-  ASSERT_EQ(a.status, 200u) << a.body;
+  auto a = post_signed_zalo(body);
+  std::vector<stream_entry> q;
+  ASSERT_NO_FATAL_FAILURE(expect_quarantined(a, 1, q));
   EXPECT_EQ(nlohmann::json::parse(a.body)["quarantined"], true);
-  EXPECT_TRUE(events().empty());
-
-  auto q = quarantined();
-  ASSERT_EQ(q.size(), 1u);
   EXPECT_EQ(q[0].fields["source"], "zalo-oa");
   EXPECT_EQ(q[0].fields["channel"], "zalo");
   EXPECT_EQ(q[0].fields["body"], body);
@@ -120,7 +111,7 @@ TEST_F(Zalo, WellSignedGarbageIsQuarantinedAndVisibleToAdmins) {
 
   // Not JSON at all, still well signed: kept too.
   const std::string junk = "\x01not json at all\xff";
-  ASSERT_EQ(post_zalo(junk, zalo_signature(junk)).status, 200u);
+  ASSERT_EQ(post_signed_zalo(junk).status, 200u);
   auto q2 = quarantined();
   ASSERT_EQ(q2.size(), 2u);
   EXPECT_EQ(q2[1].fields["body"], junk);

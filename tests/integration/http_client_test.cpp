@@ -1,7 +1,7 @@
-// webhooks/http_client against the in-process test server (tests/support/https_server):
+// http/http_client against the in-process test server (tests/support/https_server):
 // TLS verification, keep-alive pooling, timeouts, size limits and stale-connection retries.
 // Loopback only; every wait is bounded.
-#include "webhooks/http_client.hpp"
+#include "http/client.hpp"
 
 #include "support/https_server.hpp"
 
@@ -14,7 +14,7 @@
 #include <atomic>
 #include <optional>
 
-namespace lg::webhooks {
+namespace lg::net {
 namespace {
 
 using namespace std::chrono_literals;
@@ -327,39 +327,38 @@ TEST(HttpClient, IdleTimeoutAndZeroIdleDisablePooling) {
   EXPECT_EQ(no_pool.idle_connections(), 0u);
 }
 
-TEST(HttpClient, StaleConnectionRetriedOnceForIdempotentRequests) {
+// A server that drops, without an answer, the connection of the second request it reads (the
+// pooled one the first left idle); `seen` counts the requests. The client trusts the test CA.
+struct second_request_dropped {
   std::atomic<int> seen{0};
-  test::https_server server([&](const test::served_request&) {
-    // The second request finds its (pooled) connection dropped without an answer.
-    return test::scripted_reply{.body = "ok", .drop = ++seen == 2};
-  });
+  test::https_server server{
+      [this](const test::served_request&) { return test::scripted_reply{.body = "ok", .drop = ++seen == 2}; }};
   asio::io_context io;
-  http_client client(io.get_executor(), trusting_test_ca());
-  ASSERT_TRUE(fetch(io, client, get(server.url("/"))));
-  auto r = fetch(io, client, get(server.url("/")));
+  http_client client{io.get_executor(), trusting_test_ca()};
+};
+
+TEST(HttpClient, StaleConnectionRetriedOnceForIdempotentRequests) {
+  second_request_dropped t;
+  ASSERT_TRUE(fetch(t.io, t.client, get(t.server.url("/"))));
+  auto r = fetch(t.io, t.client, get(t.server.url("/")));
   ASSERT_TRUE(r) << r.error().message;
   EXPECT_EQ(r->body, "ok");
-  EXPECT_EQ(client.stats().stale_retries, 1u);
-  EXPECT_EQ(server.connections(), 2u);
-  EXPECT_EQ(seen.load(), 3);
+  EXPECT_EQ(t.client.stats().stale_retries, 1u);
+  EXPECT_EQ(t.server.connections(), 2u);
+  EXPECT_EQ(t.seen.load(), 3);
 }
 
 TEST(HttpClient, PostIsNotResentAfterItWasWritten) {
-  std::atomic<int> seen{0};
-  test::https_server server([&](const test::served_request&) {
-    return test::scripted_reply{.body = "ok", .drop = ++seen == 2};
-  });
-  asio::io_context io;
-  http_client client(io.get_executor(), trusting_test_ca());
-  ASSERT_TRUE(fetch(io, client, get(server.url("/"))));
-  http_request p = get(server.url("/"));
+  second_request_dropped t;
+  ASSERT_TRUE(fetch(t.io, t.client, get(t.server.url("/"))));
+  http_request p = get(t.server.url("/"));
   p.method = http::verb::post;
   p.body = "once";
-  auto r = fetch(io, client, p);
+  auto r = fetch(t.io, t.client, p);
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, core::errc::unavailable);
-  EXPECT_EQ(seen.load(), 2);  // the server saw the POST exactly once
-  EXPECT_EQ(client.stats().stale_retries, 0u);
+  EXPECT_EQ(t.seen.load(), 2);  // the server saw the POST exactly once
+  EXPECT_EQ(t.client.stats().stale_retries, 0u);
 }
 
 TEST(HttpClient, MalformedUrlFailsWithoutNetwork) {
@@ -373,4 +372,4 @@ TEST(HttpClient, MalformedUrlFailsWithoutNetwork) {
 }
 
 }  // namespace
-}  // namespace lg::webhooks
+}  // namespace lg::net

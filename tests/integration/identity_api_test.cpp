@@ -2,7 +2,7 @@
 // on Zalo (merged), looked up by id (also by the merged-away id), phone, email, Zalo and name.
 #include "identity_harness.hpp"
 
-#include "gateway/contacts_api.hpp"
+#include "gateway/admin/contacts_api.hpp"
 
 namespace lg::test {
 namespace {
@@ -47,7 +47,7 @@ core::lead_event event(const std::string& id, core::channel ch) {
 }
 
 TEST(IdentityApi, GetAndFindContacts) {
-  const std::string tenant = unique_tenant("api");
+  const std::string tenant = fresh_tenant("api");
   blocking_redis r;
   auto zalo = event("z1", core::channel::zalo);  // first: a Zalo chat, no phone yet
   zalo.contact.full_name = "Lan Nguyen";
@@ -66,7 +66,7 @@ TEST(IdentityApi, GetAndFindContacts) {
               xadd_command(tenant, kid)});
   {
     worker_thread w(test_worker_options(tenant));
-    ASSERT_TRUE(wait_until([&] { return drained(r, tenant); }, std::chrono::seconds(30)));
+    ASSERT_TRUE(wait_drained(r, tenant));
   }
 
   api_client api;
@@ -106,7 +106,7 @@ TEST(IdentityApi, GetAndFindContacts) {
 // contact only until a real name comes, and never becomes a learner; two children registered
 // on the same phone still make a household.
 TEST(IdentityApi, ChatDisplayNamesNeverBecomeLearners) {
-  const std::string tenant = unique_tenant("display");
+  const std::string tenant = fresh_tenant("display");
   blocking_redis r;
   const std::string phone = "+84987001122";
   auto chat = event("z1", core::channel::zalo);  // the parent, sharing the phone on Zalo
@@ -130,7 +130,7 @@ TEST(IdentityApi, ChatDisplayNamesNeverBecomeLearners) {
               xadd_command(tenant, messenger), xadd_command(tenant, sibling)});
   {
     worker_thread w(test_worker_options(tenant));
-    ASSERT_TRUE(wait_until([&] { return drained(r, tenant); }, std::chrono::seconds(30)));
+    ASSERT_TRUE(wait_drained(r, tenant));
   }
 
   api_client api;
@@ -155,7 +155,7 @@ TEST(IdentityApi, ChatDisplayNamesNeverBecomeLearners) {
   r.exec_all({xadd_command(tenant, lone)});
   {
     worker_thread w(test_worker_options(tenant));
-    ASSERT_TRUE(wait_until([&] { return drained(r, tenant); }, std::chrono::seconds(30)));
+    ASSERT_TRUE(wait_drained(r, tenant));
   }
   auto z = nlohmann::json::parse(api.find(tenant, {{"zalo", "oa1:78"}}).body)["contacts"];
   ASSERT_EQ(z.size(), 1u);

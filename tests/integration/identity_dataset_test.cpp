@@ -35,7 +35,7 @@ long long pairs(long long n) { return n * (n - 1) / 2; }
 TEST(IdentityDataset, PrecisionAndRecallOfClusters) {
   auto rows = load_dataset();
   ASSERT_GE(rows.size(), 1000u);
-  const std::string tenant = unique_tenant("dataset");
+  const std::string tenant = fresh_tenant("dataset");
   blocking_redis redis;
 
   std::mutex mu;
@@ -44,7 +44,7 @@ TEST(IdentityDataset, PrecisionAndRecallOfClusters) {
     std::vector<std::vector<std::string>> cmds;
     for (const auto& r : rows) cmds.push_back(xadd_command(tenant, r.event));
     redis.exec_all(std::move(cmds));
-    worker_thread w(test_worker_options(tenant), [&](const gateway::processed_event& p) {
+    worker_thread w(test_worker_options(tenant), [&](const pipeline::processed_event& p) {
       std::lock_guard lock(mu);
       contact_of[p.event.event_id] = p.contact.contact_id;
     });

@@ -29,7 +29,7 @@ std::string phone_of(int order, std::size_t i) {
 }
 
 TEST(IdentityHousehold, TheScriptFollowsTheTableOfNamePairsInBothOrders) {
-  const std::string tenant = unique_tenant("household");
+  const std::string tenant = fresh_tenant("household");
   blocking_redis r;
   const auto n = std::size(person_pairs);
   // Every first name, then (once resolved) every second one: order 0 posts a before b, order 1
@@ -46,7 +46,7 @@ TEST(IdentityHousehold, TheScriptFollowsTheTableOfNamePairsInBothOrders) {
     }
     r.exec_all(std::move(cmds));
     worker_thread w(test_worker_options(tenant));
-    ASSERT_TRUE(wait_until([&] { return drained(r, tenant); }, std::chrono::seconds(30)));
+    ASSERT_TRUE(wait_drained(r, tenant));
   }
 
   for (int order = 0; order < 2; ++order) {

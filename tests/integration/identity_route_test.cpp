@@ -12,14 +12,19 @@ namespace {
 
 using route_result = std::expected<void, core::error>;
 
+route_result route_ok() { return {}; }
+// A routing stage's failure: its destination is unavailable.
+route_result route_down(const std::string& why) {
+  return std::unexpected(core::make_error(core::errc::unavailable, why));
+}
+
+// Waits (30 s at the most) until the routing stage of `w` failed at least once.
+bool wait_route_failure(const worker_thread& w) {
+  return wait_until([&] { return w.stats().route_failures.load() >= 1; }, std::chrono::seconds(30));
+}
+
 core::lead_event route_event(const std::string& id, const std::string& phone) {
-  core::lead_event e;
-  e.event_id = "route:" + id;
-  e.lead_id = "L-" + id;
-  e.source = "web-main";
-  e.chan = core::channel::web_form;
-  e.occurred_at = e.received_at = "2026-11-22T03:00:00Z";
-  e.contact.full_name = "Trần Thị Mai";
+  auto e = web_form_event("route:" + id, "L-" + id, "Trần Thị Mai");
   e.contact.phones = {phone};
   return e;
 }
@@ -46,22 +51,30 @@ struct call {
   bool returning = false, duplicate = false, pending_at_call = false;
 };
 
-TEST(IdentityRoute, CalledBeforeXackWithTheContact) {
-  const std::string tenant = unique_tenant("route");
-  blocking_redis r;
+// The calls a test's routing stage saw, in order (record() runs on the worker's thread).
+struct call_log {
   std::mutex mu;
   std::vector<call> calls;
+  void record(const pipeline::processed_event& ev, bool pending_at_call) {
+    std::lock_guard lock(mu);
+    calls.push_back({ev.stream_id, ev.event.event_id, ev.contact.contact_id, ev.contact.owner, ev.contact.team,
+                     ev.contact.returning, ev.contact.duplicate, pending_at_call});
+  }
+  // A copy of the calls so far (the worker stopped: all of them).
+  std::vector<call> seen() {
+    std::lock_guard lock(mu);
+    return calls;
+  }
+};
+
+TEST(IdentityRoute, CalledBeforeXackWithTheContact) {
+  const std::string tenant = fresh_tenant("route");
+  blocking_redis r;
+  call_log route_calls;
   auto opts = test_worker_options(tenant);
-  opts.route = [&](const gateway::processed_event& ev) -> awaitable<route_result> {
-    call c{ev.stream_id, ev.event.event_id, ev.contact.contact_id, ev.contact.owner,
-           ev.contact.team, ev.contact.returning, ev.contact.duplicate, false};
-    c.pending_at_call = pending_ids(r, tenant).contains(ev.stream_id);
-    {
-      std::lock_guard lock(mu);
-      calls.push_back(std::move(c));
-    }
-    route_result ok;
-    co_return ok;
+  opts.route = [&](const pipeline::processed_event& ev) -> awaitable<route_result> {
+    route_calls.record(ev, pending_ids(r, tenant).contains(ev.stream_id));
+    co_return route_ok();
   };
   std::vector<std::vector<std::string>> cmds{xadd_command(tenant, route_event("a1", "+84912000001")),
                                              xadd_command(tenant, route_event("a2", "+84912000001")),
@@ -69,11 +82,11 @@ TEST(IdentityRoute, CalledBeforeXackWithTheContact) {
   r.exec_all(std::move(cmds));
   {
     worker_thread w(opts);
-    ASSERT_TRUE(wait_until([&] { return drained(r, tenant); }, std::chrono::seconds(30)));
+    ASSERT_TRUE(wait_drained(r, tenant));
     EXPECT_EQ(w.stats().routed.load(), 3u);
     EXPECT_EQ(w.stats().route_failures.load(), 0u);
   }
-  std::lock_guard lock(mu);
+  const auto calls = route_calls.seen();
   ASSERT_EQ(calls.size(), 3u);
   std::map<std::string, call> by_event;
   for (const auto& c : calls) {
@@ -91,51 +104,43 @@ TEST(IdentityRoute, CalledBeforeXackWithTheContact) {
 }
 
 TEST(IdentityRoute, FailingRouteLeavesTheEntryPendingUntilItSucceeds) {
-  const std::string tenant = unique_tenant("routefail");
+  const std::string tenant = fresh_tenant("routefail");
   blocking_redis r;
   // A returning person with an owner: the route must see owner and team on every attempt.
   r.exec(xadd_command(tenant, route_event("first", "+84912000003")));
   {
     worker_thread w(test_worker_options(tenant));
-    ASSERT_TRUE(wait_until([&] { return drained(r, tenant); }, std::chrono::seconds(30)));
+    ASSERT_TRUE(wait_drained(r, tenant));
   }
   const std::string contact = r.find_contact(tenant, "phone:+84912000003");
   ASSERT_FALSE(contact.empty());
   r.exec({"HSET", store::keys::prefix(tenant) + "c:" + contact, "o", "agent-7"});
 
-  std::mutex mu;
-  std::vector<call> calls;
+  call_log route_calls;
   std::atomic<int> failures_left{2};
   auto opts = test_worker_options(tenant);
-  opts.route = [&](const gateway::processed_event& ev) -> awaitable<route_result> {
-    {
-      std::lock_guard lock(mu);
-      calls.push_back({ev.stream_id, ev.event.event_id, ev.contact.contact_id, ev.contact.owner,
-                       ev.contact.team, ev.contact.returning, ev.contact.duplicate,
-                       pending_ids(r, tenant).contains(ev.stream_id)});
-    }
+  opts.route = [&](const pipeline::processed_event& ev) -> awaitable<route_result> {
+    route_calls.record(ev, pending_ids(r, tenant).contains(ev.stream_id));
     if (failures_left.fetch_sub(1) > 0) {
-      route_result bad = std::unexpected(core::make_error(core::errc::unavailable, "routing down"));
-      co_return bad;
+      co_return route_down("routing down");
     }
-    route_result ok;
-    co_return ok;
+    co_return route_ok();
   };
   const std::string stream_id = r.exec(xadd_command(tenant, route_event("again", "+84912000003"))).str;
   {
     worker_thread w(opts);
     // After the first failure the entry is still pending, unacknowledged.
-    ASSERT_TRUE(wait_until([&] { return w.stats().route_failures.load() >= 1; }, std::chrono::seconds(30)));
+    ASSERT_TRUE(wait_route_failure(w));
     EXPECT_TRUE(pending_ids(r, tenant).contains(stream_id));
     EXPECT_FALSE(drained(r, tenant));
     // claim_idle is 1 s in tests: claimed again, failing once more, then routed and acked.
-    ASSERT_TRUE(wait_until([&] { return drained(r, tenant); }, std::chrono::seconds(30)));
+    ASSERT_TRUE(wait_drained(r, tenant));
     EXPECT_EQ(w.stats().route_failures.load(), 2u);
     EXPECT_EQ(w.stats().routed.load(), 1u);
     EXPECT_EQ(w.stats().processed.load(), 1u);   // resolved with effect once
     EXPECT_EQ(w.stats().duplicates.load(), 2u);  // the retries were no-ops for resolve
   }
-  std::lock_guard lock(mu);
+  const auto calls = route_calls.seen();
   ASSERT_EQ(calls.size(), 3u);
   for (std::size_t i = 0; i < calls.size(); ++i) {
     const auto& c = calls[i];
@@ -153,43 +158,36 @@ TEST(IdentityRoute, FailingRouteLeavesTheEntryPendingUntilItSucceeds) {
 }
 
 TEST(IdentityRoute, RedeliveredEventReachesRouteInAnotherWorker) {
-  const std::string tenant = unique_tenant("routedup");
+  const std::string tenant = fresh_tenant("routedup");
   blocking_redis r;
-  std::mutex mu;
-  std::vector<call> calls;
-  auto record = [&](const gateway::processed_event& ev) {
-    std::lock_guard lock(mu);
-    calls.push_back({ev.stream_id, ev.event.event_id, ev.contact.contact_id, ev.contact.owner,
-                     ev.contact.team, ev.contact.returning, ev.contact.duplicate, true});
-  };
+  call_log route_calls;
+  auto record = [&](const pipeline::processed_event& ev) { route_calls.record(ev, true); };
   r.exec(xadd_command(tenant, route_event("crash", "+84912000004")));
   // The first worker resolves, then its routing stage fails (as if it died before routing).
   {
     auto opts = test_worker_options(tenant);
     opts.claim_idle = std::chrono::milliseconds(60000);  // it does not retry by itself
-    opts.route = [&](const gateway::processed_event& ev) -> awaitable<route_result> {
+    opts.route = [&](const pipeline::processed_event& ev) -> awaitable<route_result> {
       record(ev);
-      route_result bad = std::unexpected(core::make_error(core::errc::unavailable, "crash"));
-      co_return bad;
+      co_return route_down("crash");
     };
     worker_thread w(opts);
-    ASSERT_TRUE(wait_until([&] { return w.stats().route_failures.load() >= 1; }, std::chrono::seconds(30)));
+    ASSERT_TRUE(wait_route_failure(w));
   }
   ASSERT_EQ(pending_ids(r, tenant).size(), 1u);
   // A second worker claims it: resolve is a no-op, route runs with the same contact info.
   {
     auto opts = test_worker_options(tenant);
-    opts.route = [&](const gateway::processed_event& ev) -> awaitable<route_result> {
+    opts.route = [&](const pipeline::processed_event& ev) -> awaitable<route_result> {
       record(ev);
-      route_result ok;
-      co_return ok;
+      co_return route_ok();
     };
     worker_thread w(opts);
-    ASSERT_TRUE(wait_until([&] { return drained(r, tenant); }, std::chrono::seconds(30)));
+    ASSERT_TRUE(wait_drained(r, tenant));
     EXPECT_EQ(w.stats().duplicates.load(), 1u);
     EXPECT_EQ(w.stats().processed.load(), 0u);
   }
-  std::lock_guard lock(mu);
+  const auto calls = route_calls.seen();
   ASSERT_EQ(calls.size(), 2u);
   EXPECT_FALSE(calls[0].duplicate);
   EXPECT_TRUE(calls[1].duplicate);
@@ -201,18 +199,18 @@ TEST(IdentityRoute, RedeliveredEventReachesRouteInAnotherWorker) {
 }
 
 TEST(IdentityRoute, RouteExceptionLeavesTheEntryPending) {
-  const std::string tenant = unique_tenant("routethrow");
+  const std::string tenant = fresh_tenant("routethrow");
   blocking_redis r;
   auto opts = test_worker_options(tenant);
   opts.claim_idle = std::chrono::milliseconds(60000);
-  opts.route = [](const gateway::processed_event&) -> awaitable<route_result> {
+  opts.route = [](const pipeline::processed_event&) -> awaitable<route_result> {
     throw std::runtime_error("routing stage bug");
     route_result unreachable;
     co_return unreachable;
   };
   const std::string stream_id = r.exec(xadd_command(tenant, route_event("throw", "+84912000005"))).str;
   worker_thread w(opts);
-  ASSERT_TRUE(wait_until([&] { return w.stats().route_failures.load() >= 1; }, std::chrono::seconds(30)));
+  ASSERT_TRUE(wait_route_failure(w));
   EXPECT_TRUE(pending_ids(r, tenant).contains(stream_id));
   EXPECT_EQ(w.stats().routed.load(), 0u);
 }

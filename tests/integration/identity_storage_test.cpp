@@ -8,25 +8,19 @@ namespace lg::test {
 namespace {
 
 core::lead_event storage_event(const std::string& id, int minute) {
-  core::lead_event e;
-  e.event_id = "st:" + id;
-  e.lead_id = "ld_" + id;
-  e.source = "web-main";
-  e.chan = core::channel::web_form;
   char at[32];
   std::snprintf(at, sizeof(at), "2026-11-22T03:%02d:00Z", minute);
-  e.occurred_at = e.received_at = at;
-  e.contact.full_name = "Lê Văn Nam";
+  auto e = web_form_event("st:" + id, "ld_" + id, "Lê Văn Nam", at);
   e.message = "hỏi lịch khai giảng";
   return e;
 }
 
 void run_all(blocking_redis& r, const std::string& tenant, std::vector<core::lead_event> evs,
-             gateway::process_worker_options opts) {
+             pipeline::resolve_stage_options opts) {
   for (const auto& e : evs) {
     r.exec(xadd_command(tenant, e));
     worker_thread w(opts);  // one at a time: the order of the touches is known
-    ASSERT_TRUE(wait_until([&] { return drained(r, tenant); }, std::chrono::seconds(30)));
+    ASSERT_TRUE(wait_drained(r, tenant));
   }
 }
 
@@ -37,7 +31,7 @@ std::vector<std::string> leads_of(const std::vector<nlohmann::json>& tl) {
 }
 
 TEST(IdentityStorage, FirstTouchInTheHashThenTheList) {
-  const std::string tenant = unique_tenant("store1");
+  const std::string tenant = fresh_tenant("store1");
   blocking_redis r;
   const std::string pfx = store::keys::prefix(tenant);
   auto a = storage_event("a", 1);
@@ -63,7 +57,7 @@ TEST(IdentityStorage, FirstTouchInTheHashThenTheList) {
 }
 
 TEST(IdentityStorage, MergeMovesTimelinesAndRepointsTheIndex) {
-  const std::string tenant = unique_tenant("store2");
+  const std::string tenant = fresh_tenant("store2");
   blocking_redis r;
   auto a = storage_event("a", 1);
   a.contact.phones = {"+84913000002"};
@@ -91,7 +85,7 @@ TEST(IdentityStorage, MergeMovesTimelinesAndRepointsTheIndex) {
 }
 
 TEST(IdentityStorage, TimelineStaysWithinItsCap) {
-  const std::string tenant = unique_tenant("store3");
+  const std::string tenant = fresh_tenant("store3");
   blocking_redis r;
   auto opts = test_worker_options(tenant);
   opts.resolve.timeline_cap = 3;
@@ -107,7 +101,7 @@ TEST(IdentityStorage, TimelineStaysWithinItsCap) {
 }
 
 TEST(IdentityStorage, LongMessageGoesStraightToTheList) {
-  const std::string tenant = unique_tenant("store4");
+  const std::string tenant = fresh_tenant("store4");
   blocking_redis r;
   auto e = storage_event("long", 1);
   e.contact.phones = {"+84913000004"};

@@ -4,12 +4,17 @@
 // and an oversize one (a touch without its body) are each captured exactly once, across a
 // poller restart and a UIDVALIDITY change; IDLE picks a new message up within seconds;
 // messages are never marked \Seen; a refused login is retried without stopping anything.
-#include "gateway/imap_poller.hpp"
+#include "pollers/imap_poller.hpp"
 #include "hooks_harness.hpp"
+#include "identity_harness.hpp"
 #include "support/dovecot.hpp"
+
+#include "store/keys.hpp"
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <mutex>
 
 namespace lg::test {
 namespace {
@@ -122,7 +127,7 @@ class ImapPollerTest : public ::testing::Test {
     LG_REQUIRE_REDIS_URL(url);
     url_ = url;
     dovecot_ = std::make_unique<dovecot_server>(free_port(), free_port());
-    cfg_.tenant = unique_tenant("imap");
+    cfg_.tenant = fresh_tenant("imap");
     redis_ = *store::redis_options::from_url(url_);
   }
 
@@ -169,7 +174,7 @@ TEST_F(ImapPollerTest, CapturesEachMessageOnceAcrossRestartAndUidvalidityChange)
   for (const auto& m : {plain_mail, multipart_mail, vietnamese_mail, form_mail, broken_mail, oversize_mail()})
     dovecot_->deliver(m);
 
-  auto pollers = std::make_unique<gateway::imap_pollers>(cfg_, redis_);
+  auto pollers = std::make_unique<pollers::imap_pollers>(cfg_, redis_);
   ASSERT_EQ(pollers->size(), 1u);
   pollers->start();
   ASSERT_TRUE(eventually([&] { return events().size() >= 5 && quarantine_entries(url_, cfg_.tenant).size() >= 1; }))
@@ -219,7 +224,7 @@ TEST_F(ImapPollerTest, CapturesEachMessageOnceAcrossRestartAndUidvalidityChange)
   pollers->stop();
   pollers.reset();
   dovecot_->deliver(later_mail);
-  pollers = std::make_unique<gateway::imap_pollers>(cfg_, redis_);
+  pollers = std::make_unique<pollers::imap_pollers>(cfg_, redis_);
   pollers->start();
   ASSERT_TRUE(eventually([&] { return events().size() >= 6; }));
   ASSERT_TRUE(eventually([&] { return pollers->counters().idles.load() >= 1; }));
@@ -230,7 +235,7 @@ TEST_F(ImapPollerTest, CapturesEachMessageOnceAcrossRestartAndUidvalidityChange)
 
   // UIDVALIDITY change: the mailbox is rescanned from UID 1 and every message is a duplicate.
   dovecot_->reset_uids();
-  pollers = std::make_unique<gateway::imap_pollers>(cfg_, redis_);
+  pollers = std::make_unique<pollers::imap_pollers>(cfg_, redis_);
   pollers->start();
   ASSERT_TRUE(eventually([&] { return pollers->counters().duplicates.load() >= 7; }))
       << "duplicates: " << pollers->counters().duplicates.load() << " accepted " << pollers->counters().accepted.load();
@@ -252,7 +257,7 @@ TEST_F(ImapPollerTest, CapturesEachMessageOnceAcrossRestartAndUidvalidityChange)
 TEST_F(ImapPollerTest, IdleOverStarttlsPicksUpANewMessageWithinSecondsAndIsRenewed) {
   // A short renewal so the test sees DONE + IDLE again (in production: 25 minutes, at most 29).
   add_source("starttls", dovecot_->imap_port(), dovecot_server::password, {{"idle_renew_ms", 300}});
-  gateway::imap_pollers pollers(cfg_, redis_);
+  pollers::imap_pollers pollers(cfg_, redis_);
   pollers.start();
   ASSERT_TRUE(eventually([&] { return pollers.counters().idles.load() >= 1; })) << dovecot_->log();
   std::this_thread::sleep_for(100ms);  // let the IDLE reach the server before the delivery
@@ -272,10 +277,51 @@ TEST_F(ImapPollerTest, IdleOverStarttlsPicksUpANewMessageWithinSecondsAndIsRenew
   pollers.stop();
 }
 
+// A stored position that is not a number (a hand edit, a bad restore) must not kill the mailbox:
+// it is reported, counted, reset to a rescan, and the Message-ID dedupe keeps each message once.
+TEST_F(ImapPollerTest, ACorruptPositionInRedisIsResetToARescanAndTheMailboxGoesOn) {
+  add_source("imaps", dovecot_->imaps_port());
+  dovecot_->deliver(plain_mail);
+  dovecot_->deliver(form_mail);
+  {
+    pollers::imap_pollers first(cfg_, redis_);
+    first.start();
+    ASSERT_TRUE(eventually([&] { return events().size() == 2; })) << dovecot_->log();
+    first.stop();
+  }
+  const auto key = store::keys::imap_state(cfg_.tenant, "mailbox");
+  blocking_redis r;
+  r.exec({"HSET", key, "uidvalidity", "not-a-number", "last_uid", "7x"});
+
+  std::vector<std::string> resets;
+  pollers::poll_observer observer;
+  std::mutex mu;
+  observer.position_reset = [&](std::string_view src) {
+    std::lock_guard lock(mu);
+    resets.emplace_back(src);
+  };
+  pollers::imap_pollers again(cfg_, redis_, observer);
+  again.start();
+  ASSERT_TRUE(eventually([&] { return again.counters().duplicates.load() >= 2; }))
+      << "duplicates " << again.counters().duplicates.load() << "\n" << dovecot_->log();
+  dovecot_->deliver(later_mail);  // still polling: a new message comes in as usual
+  ASSERT_TRUE(eventually([&] { return events().size() == 3; }, 10s));
+  again.stop();
+  EXPECT_EQ(again.counters().position_resets.load(), 1u);
+  EXPECT_EQ(again.counters().accepted.load(), 1u);
+  {
+    std::lock_guard lock(mu);
+    EXPECT_EQ(resets, std::vector<std::string>{"mailbox"});
+  }
+  // The position is a number again.
+  const auto validity = r.exec({"HGET", key, "uidvalidity"}).str;
+  EXPECT_TRUE(std::all_of(validity.begin(), validity.end(), [](char c) { return c >= '0' && c <= '9'; })) << validity;
+}
+
 TEST_F(ImapPollerTest, RefusedLoginIsRetriedWithBackoffAndRecordsNothing) {
   add_source("imaps", dovecot_->imaps_port(), "not-the-password");
   dovecot_->deliver(plain_mail);
-  gateway::imap_pollers pollers(cfg_, redis_);
+  pollers::imap_pollers pollers(cfg_, redis_);
   pollers.start();
   ASSERT_TRUE(eventually([&] { return pollers.counters().failures.load() >= 2; })) << dovecot_->log();
   EXPECT_EQ(pollers.counters().sessions.load(), 0u);
@@ -292,15 +338,15 @@ TEST(ImapPollerConfig, BadOptionsNameTheirPath) {
   src.options = {{"host", "imap.example.com"}, {"user", "u"}, {"password", "p"}, {"tls", "none"}};
   cfg.sources = {src};
   try {
-    gateway::imap_pollers p(cfg, store::redis_options{});
+    pollers::imap_pollers p(cfg, store::redis_options{});
     FAIL() << "plain-text IMAP accepted";
   } catch (const config::config_error& e) {
     EXPECT_STREQ(e.what(), "sources[0].options.tls: must be imaps or starttls");
   }
   cfg.sources[0].options = {{"host", "imap.example.com"}, {"user", "u"}, {"password", {{"env", "LG_UNSET_IMAP_PW"}}}};
-  EXPECT_THROW(gateway::imap_pollers(cfg, store::redis_options{}), config::config_error);
+  EXPECT_THROW(pollers::imap_pollers(cfg, store::redis_options{}), config::config_error);
   cfg.sources[0].options = {{"host", "imap.example.com"}, {"user", "u"}, {"password", "p"}, {"idle_renew_ms", 30 * 60 * 1000}};
-  EXPECT_THROW(gateway::imap_pollers(cfg, store::redis_options{}), config::config_error);
+  EXPECT_THROW(pollers::imap_pollers(cfg, store::redis_options{}), config::config_error);
 }
 
 }  // namespace

@@ -10,7 +10,7 @@ namespace lg::test {
 namespace {
 
 TEST(ProcessingMetrics, LagAndPendingComeFromTheGroup) {
-  assign_env env(unique_tenant("procmetrics"));
+  assign_env env(fresh_tenant("procmetrics"));
   const std::string in = store::keys::inbound(env.opts.tenant);
   gateway::metrics m;
   m.watch_processing(env.opts.tenant, "process");

@@ -1,7 +1,7 @@
 // GET /admin/v1/queues through the HTTP server against a real Redis: backlog and claim depth,
 // the oldest waiting lead, the team queue stream's length and per member load, capacity, state
 // and availability follow the store; viewers may read it, nobody without a token.
-#include "gateway/time_format.hpp"
+#include "core/time_format.hpp"
 #include "team_routes_harness.hpp"
 
 namespace lg::test::teams {
@@ -38,7 +38,7 @@ TEST_F(QueuesApi, DepthOldestAndLoads) {
   EXPECT_EQ(desk["backlog"], 2);
   EXPECT_EQ(desk["waiting"], 2);
   EXPECT_EQ(desk["claim_waiting"], 0);
-  EXPECT_EQ(desk["oldest_waiting_at"], gateway::format_rfc3339_ms(std::chrono::system_clock::time_point(
+  EXPECT_EQ(desk["oldest_waiting_at"], core::format_rfc3339_ms(std::chrono::system_clock::time_point(
                                            std::chrono::milliseconds(at_minute(2).epoch_ms))));
   EXPECT_GE(desk["oldest_waiting_age_ms"].get<std::int64_t>(), 0);
   // One queue stream entry per step: e1 assigned, e2 and e3 queued.
@@ -60,7 +60,7 @@ TEST_F(QueuesApi, DepthOldestAndLoads) {
   const auto& sales = j["teams"][1];
   EXPECT_EQ(sales["claim_waiting"], 1);
   EXPECT_EQ(sales["backlog"], 0);
-  EXPECT_EQ(sales["oldest_waiting_at"], gateway::format_rfc3339_ms(std::chrono::system_clock::time_point(
+  EXPECT_EQ(sales["oldest_waiting_at"], core::format_rfc3339_ms(std::chrono::system_clock::time_point(
                                             std::chrono::milliseconds(at_minute(7).epoch_ms))));
   EXPECT_TRUE(find_by_id(sales["members"], "chi")->at("available").get<bool>());
 
@@ -69,7 +69,7 @@ TEST_F(QueuesApi, DepthOldestAndLoads) {
   auto after = body_of(get("/admin/v1/queues?team=desk", viewer_token));
   ASSERT_EQ(after["teams"].size(), 1u);
   EXPECT_EQ(after["teams"][0]["backlog"], 1);
-  EXPECT_EQ(after["teams"][0]["oldest_waiting_at"], gateway::format_rfc3339_ms(std::chrono::system_clock::time_point(
+  EXPECT_EQ(after["teams"][0]["oldest_waiting_at"], core::format_rfc3339_ms(std::chrono::system_clock::time_point(
                                                         std::chrono::milliseconds(at_minute(3).epoch_ms))));
   EXPECT_EQ(find_by_id(after["teams"][0]["members"], "an")->at("open"), 1);
 }

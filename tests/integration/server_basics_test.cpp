@@ -2,6 +2,7 @@
 // and the graceful stop with a request in flight.
 #include "support/http_test_client.hpp"
 #include "support/test_server.hpp"
+#include "server_fixture.hpp"
 #include "test_redis.hpp"
 
 #include <gtest/gtest.h>
@@ -14,16 +15,7 @@ namespace {
 
 using http::verb;
 
-class Server : public ::testing::Test {
- protected:
-  void SetUp() override {
-    LG_REQUIRE_REDIS_URL(url);
-    server_ = std::make_unique<test_server>(test_config(url));
-    ASSERT_TRUE(server_->wait_ready());
-  }
-  unsigned short port() const { return server_->port(); }
-  std::unique_ptr<test_server> server_;
-};
+using Server = ServerTest;
 
 TEST_F(Server, KeepAliveServesSeveralRequestsOnOneConnection) {
   http_test_client c(port());

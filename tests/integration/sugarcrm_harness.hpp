@@ -9,7 +9,7 @@
 #include "store/sync_state.hpp"
 #include "support/fake_sugarcrm.hpp"
 #include "delivery_harness.hpp"
-#include "webhooks/sugarcrm/sugarcrm_destination.hpp"
+#include "webhooks/connectors/sugarcrm/sugarcrm_destination.hpp"
 
 #include <gtest/gtest.h>
 
@@ -168,7 +168,7 @@ class sugarcrm_test : public delivery_test {
   }
 
   sg::destination_parts parts(const fake_sugarcrm& crm) {
-    return sg::make_destination(ioc_.get_executor(), redis_, crm_options(crm), nullptr, nullptr);
+    return sg::make_destination(ioc_.get_executor(), redis_, crm_options(crm), nullptr);
   }
 
   // `n` people (events form:<tag><i>, names and phones the stems + i) whose leads were

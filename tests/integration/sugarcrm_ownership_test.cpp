@@ -20,42 +20,43 @@ class sugarcrm_ownership_test : public sugarcrm_test {
     return c;
   }
 
-  std::string field(const fake_sugarcrm& crm, const std::string& contact_id, const std::string& name) {
+  // Field `name` of the CRM record of `contact_id`.
+  std::string field(const std::string& contact_id, const std::string& name) {
     const auto rec = crm.record(record_of(contact_id));
     return rec ? rec->value(name, "") : std::string("(no record)");
   }
+
+  // The CRM every test here delivers to.
+  fake_sugarcrm crm{"api_gateway", "pw-123"};
 };
 
 TEST_F(sugarcrm_ownership_test, WithDefaultEventsTheLeadGetsItsSalespersonAndTeamAtTheAssignment) {
-  fake_sugarcrm crm("api_gateway", "pw-123");
   auto d = parts(crm);
   const auto c = created_then_delivered(d, "form:o1", "Nguyễn Thị Lan", "+84901230001");
   ASSERT_EQ(crm.creates(), 1u);
-  EXPECT_EQ(field(crm, c, "assigned_user_id"), "");
+  EXPECT_EQ(field(c, "assigned_user_id"), "");
 
   ASSERT_EQ(deliver(d, assign("form:o1", c)).kind, webhooks::attempt_kind::delivered);
   EXPECT_EQ(crm.creates(), 1u);
-  EXPECT_EQ(field(crm, c, "assigned_user_id"), "crm-user-7");
-  EXPECT_EQ(field(crm, c, "team_id"), "hn");
-  EXPECT_EQ(field(crm, c, "status"), "New");
+  EXPECT_EQ(field(c, "assigned_user_id"), "crm-user-7");
+  EXPECT_EQ(field(c, "team_id"), "hn");
+  EXPECT_EQ(field(c, "status"), "New");
 }
 
 TEST_F(sugarcrm_ownership_test, AnSlaReassignmentInLeadgateMovesTheLeadInTheCrm) {
-  fake_sugarcrm crm("api_gateway", "pw-123");
   auto d = parts(crm);
   const auto c = created_then_delivered(d, "form:o2", "Trần Văn Bình", "+84901230002");
   ASSERT_EQ(deliver(d, assign("form:o2", c, true, 5)).kind, webhooks::attempt_kind::delivered);
-  ASSERT_EQ(field(crm, c, "assigned_user_id"), "crm-user-7");
+  ASSERT_EQ(field(c, "assigned_user_id"), "crm-user-7");
 
   ASSERT_EQ(sweep(6).reassigned, 1);
   const auto hop = newest_outbox_item();
   ASSERT_EQ(nlohmann::json::parse(hop.data).value("assigned_user_id", ""), "crm-user-8") << hop.data;
   ASSERT_EQ(deliver(d, hop).kind, webhooks::attempt_kind::delivered);
-  EXPECT_EQ(field(crm, c, "assigned_user_id"), "crm-user-8");
+  EXPECT_EQ(field(c, "assigned_user_id"), "crm-user-8");
 }
 
 TEST_F(sugarcrm_ownership_test, AReassignmentMadeInTheCrmIsNeverOverwrittenAfterwards) {
-  fake_sugarcrm crm("api_gateway", "pw-123");
   auto d = parts(crm);
   const auto c = created_then_delivered(d, "form:o3", "Lê Thị Hoa", "+84901230003");
   ASSERT_EQ(deliver(d, assign("form:o3", c, true, 5)).kind, webhooks::attempt_kind::delivered);
@@ -66,30 +67,28 @@ TEST_F(sugarcrm_ownership_test, AReassignmentMadeInTheCrmIsNeverOverwrittenAfter
   // keeps its own choice through both.
   ASSERT_EQ(sweep(6).reassigned, 1);
   ASSERT_EQ(deliver(d, newest_outbox_item()).kind, webhooks::attempt_kind::delivered);
-  EXPECT_EQ(field(crm, c, "assigned_user_id"), "crm-user-99");
+  EXPECT_EQ(field(c, "assigned_user_id"), "crm-user-99");
   ASSERT_EQ(deliver(d, assign("form:o3b", c)).kind, webhooks::attempt_kind::delivered);
-  EXPECT_EQ(field(crm, c, "assigned_user_id"), "crm-user-99");
+  EXPECT_EQ(field(c, "assigned_user_id"), "crm-user-99");
   for (const auto& body : crm.put_bodies())
     EXPECT_NE(body.value("assigned_user_id", ""), "crm-user-8") << body.dump();
   // leadgate's own fields still go: the newest lead is in the description.
-  EXPECT_EQ(field(crm, c, "description"), "leadgate lead L-form:o3b");
+  EXPECT_EQ(field(c, "description"), "leadgate lead L-form:o3b");
 }
 
 TEST_F(sugarcrm_ownership_test, AStatusWorkedInTheCrmIsNeverOverwritten) {
-  fake_sugarcrm crm("api_gateway", "pw-123");
   auto d = parts(crm);
   const auto c = created_then_delivered(d, "form:o4", "Phạm Minh Đức", "+84901230004");
   ASSERT_TRUE(crm.edit_as_user(record_of(c), {{"status", "In Process"}}));
   ASSERT_EQ(deliver(d, assign("form:o4", c)).kind, webhooks::attempt_kind::delivered);
-  EXPECT_EQ(field(crm, c, "status"), "In Process");
-  EXPECT_EQ(field(crm, c, "assigned_user_id"), "crm-user-7");  // the assignee was still blank
+  EXPECT_EQ(field(c, "status"), "In Process");
+  EXPECT_EQ(field(c, "assigned_user_id"), "crm-user-7");  // the assignee was still blank
   ASSERT_EQ(deliver(d, assign("form:o4b", c)).kind, webhooks::attempt_kind::delivered);
-  EXPECT_EQ(field(crm, c, "status"), "In Process");
+  EXPECT_EQ(field(c, "status"), "In Process");
   for (const auto& body : crm.put_bodies()) EXPECT_FALSE(body.contains("status")) << body.dump();
 }
 
 TEST_F(sugarcrm_ownership_test, ALeadFoundByPhoneKeepsWhatTheCrmSetAndGetsWhatItLeftBlank) {
-  fake_sugarcrm crm("api_gateway", "pw-123");
   const auto worked = crm.create_as_user(
       {{"last_name", "Đỗ"}, {"phone_mobile", "+84901230005"}, {"status", "In Process"}, {"assigned_user_id", "crm-user-42"}});
   const auto blank = crm.create_as_user({{"last_name", "Vũ"}, {"phone_mobile", "+84901230006"}, {"status", ""}});
@@ -101,10 +100,10 @@ TEST_F(sugarcrm_ownership_test, ALeadFoundByPhoneKeepsWhatTheCrmSetAndGetsWhatIt
   EXPECT_EQ(crm.creates(), 0u);
   ASSERT_EQ(record_of(a), worked);
   ASSERT_EQ(record_of(b), blank);
-  EXPECT_EQ(field(crm, a, "status"), "In Process");
-  EXPECT_EQ(field(crm, a, "assigned_user_id"), "crm-user-42");
-  EXPECT_EQ(field(crm, b, "status"), "New");
-  EXPECT_EQ(field(crm, b, "assigned_user_id"), "crm-user-8");  // round robin: m1 took form:o5
+  EXPECT_EQ(field(a, "status"), "In Process");
+  EXPECT_EQ(field(a, "assigned_user_id"), "crm-user-42");
+  EXPECT_EQ(field(b, "status"), "New");
+  EXPECT_EQ(field(b, "assigned_user_id"), "crm-user-8");  // round robin: m1 took form:o5
 }
 
 }  // namespace

@@ -329,7 +329,8 @@ TEST_F(sugarcrm_test, ThroughTheDeliveryPoolA4xxIsADeadLetterWithTheReplyKept) {
 
 TEST_F(sugarcrm_test, OnlyTheProcessHoldingTheDestinationsLeasePulls) {
   fake_sugarcrm crm("api_gateway", "pw-123");
-  const auto dest = two_way_crm(crm);
+  auto dest = two_way_crm(crm);
+  dest.options["poll_interval_ms"] = 50;  // it looks for a poke every 50 ms
   // Another process holds the destination's lease.
   const auto lease = store::keys::lease(tenant_, "dst:crm");
   ASSERT_TRUE(exec({"SET", lease, "another-process", "PX", "60000"}));
@@ -338,9 +339,10 @@ TEST_F(sugarcrm_test, OnlyTheProcessHoldingTheDestinationsLeasePulls) {
   pool->start();
   const auto state = store::sync_keys::state(tenant_, "crm");
   ASSERT_TRUE(exec({"HSET", state, "poke", "1"}));
-  // A started poller pulls at once and looks for a poke every second: in 2.5 s neither a pull
-  // nor the poke is taken while the lease is another's.
-  std::this_thread::sleep_for(std::chrono::milliseconds(2500));
+  // A started poller pulls at once and then looks for a poke every 50 ms: in ten looks neither
+  // a pull nor the poke is taken while the lease is another's.
+  const auto& puller = pool->puller_at(0);
+  ASSERT_TRUE(wait_for([&] { return puller.rounds() >= 10; }, std::chrono::seconds(10)));
   EXPECT_EQ(crm.pulls(), 0u);
   EXPECT_EQ(integer({"HEXISTS", state, "poke"}), 1);
 

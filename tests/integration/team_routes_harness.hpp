@@ -3,12 +3,9 @@
 // assign_env on the same tenant to seed teams and assign leads straight into the store.
 #pragma once
 
-// test_server.hpp first: identity_harness.hpp (through assign_harness.hpp) adds a second
-// unique_tenant overload that test_server.hpp's own call must not see.
-#include "support/test_server.hpp"
-
-#include "adapters/signature.hpp"
 #include "assign_harness.hpp"
+#include "core/digest.hpp"
+#include "support/test_server.hpp"
 #include "support/http_test_client.hpp"
 
 #include <gtest/gtest.h>
@@ -26,29 +23,14 @@ inline const std::string an_token = "agent-an-token-for-team-tests-0123456789";
 inline const std::string binh_token = "agent-binh-token-for-team-tests-012345678";
 inline const std::string chi_token = "agent-chi-token-for-team-tests-0123456789";
 
-inline nlohmann::json token_entry(const std::string& name, const std::string& role, const std::string& token,
-                                  const std::string& member = {}) {
-  nlohmann::json j{{"name", name}, {"role", role}, {"sha256", adapters::sig::sha256_hex(token)}};
-  if (!member.empty()) j["member"] = member;
-  return j;
-}
-
 inline nlohmann::json team_config_json(const std::string& redis_url) {
-  return {
-      {"tenant", unique_tenant(std::string("teams"))},
-      {"server", {{"listen", "127.0.0.1"}, {"port", 0}, {"threads", 1}, {"body_limit", 4096},
-                  {"read_timeout_ms", 3000}, {"write_timeout_ms", 3000}, {"idle_timeout_ms", 5000},
-                  {"shutdown_grace_ms", 2000}}},
-      {"redis", {{"url", redis_url}, {"connect_timeout_ms", 500}, {"command_timeout_ms", 1000}}},
-      {"logging", {{"level", "error"}, {"format", "json"}}},
-      {"admin",
-       {{"tokens",
-         {token_entry("root", "admin", admin_token), token_entry("ops", "viewer", viewer_token),
-          token_entry("an", "agent", an_token, "an"), token_entry("binh", "agent", binh_token, "binh"),
-          token_entry("chi", "agent", chi_token, "chi")}}}},
-      {"sources",
-       {{{"id", "website"}, {"channel", "web_form"}, {"field_map", {{"phone", {"phone"}}}}, {"required", {"phone"}}}}},
-  };
+  auto j = server_config_head(fresh_tenant(std::string("teams")), redis_url, 4096, "error");
+  j["admin"] = {{"tokens",
+                 {token_entry("root", "admin", admin_token), token_entry("ops", "viewer", viewer_token),
+                  token_entry("an", "agent", an_token, "an"), token_entry("binh", "agent", binh_token, "binh"),
+                  token_entry("chi", "agent", chi_token, "chi")}}};
+  j["sources"] = nlohmann::json::array({phone_form_source()});
+  return j;
 }
 
 class TeamRoutesTest : public ::testing::Test {

@@ -1,4 +1,6 @@
 // Helpers for integration tests that need Redis:
+//  - test_redis_options(), wait_connected(), blocking_redis: the one way a test reaches the
+//    shared test Redis (a client on a thread of its own; exec() blocks, bounded);
 //  - redis_url(): the shared test Redis from LG_TEST_REDIS_URL (scripts/test starts it);
 //  - private_redis: a redis-server of the test's own, on a free port in a temp dir, that the
 //    test may kill and start again (for restart/outage tests);
@@ -6,6 +8,11 @@
 #pragma once
 
 #include "core/asio.hpp"
+#include "store/contacts.hpp"
+#include "store/keys.hpp"
+#include "store/redis_client.hpp"
+#include "support/process.hpp"
+#include "support/tenant.hpp"
 
 #include <gtest/gtest.h>
 
@@ -21,6 +28,7 @@
 #include <exception>
 #include <filesystem>
 #include <functional>
+#include <future>
 #include <optional>
 #include <string>
 #include <thread>
@@ -47,6 +55,113 @@ inline std::string redis_url() {
     ADD_FAILURE() << "assertion failed: " << #cond; \
     co_return;                                      \
   }
+
+
+// The one wait for a test's Redis connection: until `client` is connected, at most `limit`.
+// With `ioc`, the test's own io_context is driven meanwhile; without, another thread runs it.
+inline bool wait_connected(store::redis_client& client, asio::io_context* ioc = nullptr,
+                           std::chrono::milliseconds limit = std::chrono::seconds(5)) {
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  while (!client.connected() && std::chrono::steady_clock::now() < deadline) {
+    if (ioc != nullptr) ioc->run_one_for(std::chrono::milliseconds(10));
+    else std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  return client.connected();
+}
+
+inline store::redis_options test_redis_options() {
+  const char* url = std::getenv("LG_TEST_REDIS_URL");
+  if (url == nullptr) throw std::runtime_error("LG_TEST_REDIS_URL is not set");
+  auto o = store::redis_options::from_url(url);
+  if (!o) throw std::runtime_error("LG_TEST_REDIS_URL: " + o.error().message);
+  o->command_timeout = std::chrono::milliseconds(10000);
+  return *o;
+}
+
+// A redis_client on a private io_context thread; exec() blocks the test thread (bounded).
+class blocking_redis {
+ public:
+  blocking_redis() : work_(asio::make_work_guard(ioc_)) {
+    client_ = store::redis_client::create(ioc_, test_redis_options());
+    client_->start();
+    thread_ = std::thread([this] { ioc_.run(); });
+    wait_connected(*client_);
+  }
+  ~blocking_redis() {
+    asio::post(ioc_, [c = client_] { c->stop(); });
+    work_.reset();
+    ioc_.stop();
+    thread_.join();
+  }
+  store::redis_reply exec(std::vector<std::string> args) {
+    std::promise<std::expected<store::redis_reply, core::error>> p;
+    auto f = p.get_future();
+    asio::post(ioc_, [&] { client_->exec(std::move(args), [&](auto r) { p.set_value(std::move(r)); }); });
+    if (f.wait_for(std::chrono::seconds(30)) != std::future_status::ready)
+      throw std::runtime_error("redis command timed out");
+    auto r = f.get();
+    if (!r) throw std::runtime_error("redis: " + r.error().message);
+    return std::move(*r);
+  }
+  // Many commands pipelined, waiting for all.
+  void exec_all(std::vector<std::vector<std::string>> cmds) {
+    std::promise<void> p;
+    auto f = p.get_future();
+    std::size_t left = cmds.size();
+    if (left == 0) return;
+    asio::post(ioc_, [&] {
+      for (auto& c : cmds)
+        client_->exec(std::move(c), [&](auto) { if (--left == 0) p.set_value(); });
+    });
+    if (f.wait_for(std::chrono::seconds(120)) != std::future_status::ready)
+      throw std::runtime_error("redis pipeline timed out");
+  }
+  // The contact id follows aliases to the survivor.
+  std::string canonical(const std::string& tenant, std::string id) {
+    for (int i = 0; i < 16; ++i) {
+      auto r = exec({"GET", store::keys::prefix(tenant) + "alias:" + id});
+      if (r.is_nil()) break;
+      id = r.str;
+    }
+    return id;
+  }
+  // The contact an identity key ("phone:+84…") resolves to, aliases followed; "" when none.
+  std::string find_contact(const std::string& tenant, const std::string& identity_key) {
+    auto n = exec({"HGET", store::identity_index_key(tenant, identity_key), identity_key});
+    if (n.is_nil()) return {};
+    return canonical(tenant, "c_" + n.str);
+  }
+  // A contact's whole timeline, newest first: the list, then the first touch if it is still
+  // kept in the contact hash.
+  std::vector<nlohmann::json> timeline(const std::string& tenant, const std::string& id) {
+    const std::string pfx = store::keys::prefix(tenant);
+    std::vector<nlohmann::json> out;
+    for (const auto& e : exec({"LRANGE", pfx + "tl:" + id, "0", "-1"}).elements)
+      out.push_back(nlohmann::json::parse(e.str));
+    auto h = exec({"HGETALL", pfx + "c:" + id});
+    std::vector<std::pair<std::string, std::string>> fields;
+    for (std::size_t i = 0; i + 1 < h.elements.size(); i += 2)
+      fields.emplace_back(h.elements[i].str, h.elements[i + 1].str);
+    if (auto first = store::inline_touch(fields)) out.push_back(std::move(*first));
+    return out;
+  }
+  std::size_t count_keys(const std::string& pattern) {
+    std::size_t n = 0;
+    std::string cursor = "0";
+    do {
+      auto r = exec({"SCAN", cursor, "MATCH", pattern, "COUNT", "1000"});
+      cursor = r.elements.at(0).str;
+      n += r.elements.at(1).elements.size();
+    } while (cursor != "0");
+    return n;
+  }
+
+ private:
+  asio::io_context ioc_;
+  asio::executor_work_guard<asio::io_context::executor_type> work_;
+  std::shared_ptr<store::redis_client> client_;
+  std::thread thread_;
+};
 
 // Runs `body` as a coroutine on `ioc` until it finishes or `limit` passes. Returns false on
 // timeout; rethrows an exception that escaped the coroutine.
@@ -147,11 +262,9 @@ class private_redis {
     std::vector<std::string> args{binary_, "--port", port, "--bind", "127.0.0.1", "--save", "",
                                   "--appendonly", "no", "--dir", dir_, "--loglevel", "warning",
                                   "--logfile", dir_ + "/redis.log", "--unixsocket", dir_ + "/redis.sock"};
-    std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    if (::posix_spawn(&pid_, binary_.c_str(), nullptr, nullptr, argv.data(), environ) != 0) {
-      pid_ = -1;
+    try {
+      child_ = std::make_unique<child_process>(args, std::vector<std::string>{}, dir_ + "/redis.out");
+    } catch (const std::exception&) {
       return "cannot spawn " + binary_;
     }
     auto until = std::chrono::steady_clock::now() + std::chrono::seconds(10);
@@ -165,14 +278,8 @@ class private_redis {
 
   // SIGKILL: an abrupt outage, like a crash. Bounded wait for the child to exit.
   void stop() {
-    if (pid_ <= 0) return;
-    ::kill(pid_, SIGKILL);
-    int status = 0;
-    auto until = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-    while (::waitpid(pid_, &status, WNOHANG) == 0 && std::chrono::steady_clock::now() < until) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(5));
-    }
-    pid_ = -1;
+    if (child_) child_->stop(SIGKILL, std::chrono::seconds(10));
+    child_.reset();
   }
 
  private:
@@ -191,7 +298,7 @@ class private_redis {
   std::string binary_;
   std::string dir_;
   unsigned short port_ = 0;
-  pid_t pid_ = -1;
+  std::unique_ptr<child_process> child_;
 };
 
 }  // namespace lg::test

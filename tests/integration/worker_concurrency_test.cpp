@@ -58,7 +58,7 @@ pid_t spawn_worker_process(const std::string& tenant) {
     auto client = store::redis_client::create(ioc, test_redis_options());
     client->start();
     auto opts = test_worker_options(tenant);
-    auto w = gateway::process_worker::create(client, opts);
+    auto w = pipeline::resolve_stage::create(client, opts);
     w->start();
     ioc.run();
   }
@@ -109,14 +109,14 @@ void push(blocking_redis& r, const std::string& tenant, const std::vector<core::
 }
 
 TEST(WorkerConcurrency, FourProcessesTwentyThousandEvents) {
-  const std::string tenant = unique_tenant("conc");
+  const std::string tenant = fresh_tenant("conc");
   const int people = 2000, per = 10;
   auto events = make_events(people, per, 7);
   std::vector<pid_t> pids;  // forked before this process starts any thread
   for (int i = 0; i < 4; ++i) pids.push_back(spawn_worker_process(tenant));
   blocking_redis r;
   push(r, tenant, events);
-  bool ok = wait_until([&] { return drained(r, tenant); }, std::chrono::seconds(240));
+  bool ok = wait_drained(r, tenant, std::chrono::seconds(240));
   // Trimming follows the acknowledgements: the backlog bound counts only unprocessed entries.
   bool trimmed = ok && wait_until([&] { return r.exec({"XLEN", store::keys::inbound(tenant)}).integer == 0; },
                                   std::chrono::seconds(10));
@@ -127,7 +127,7 @@ TEST(WorkerConcurrency, FourProcessesTwentyThousandEvents) {
 }
 
 TEST(WorkerConcurrency, KilledWorkerIsTakenOver) {
-  const std::string tenant = unique_tenant("crash");
+  const std::string tenant = fresh_tenant("crash");
   const int people = 500, per = 10;
   auto events = make_events(people, per, 11);
   pid_t victim = spawn_worker_process(tenant);
@@ -146,14 +146,14 @@ TEST(WorkerConcurrency, KilledWorkerIsTakenOver) {
   ::waitpid(victim, nullptr, 0);
   std::printf("killed the worker after %lld entries were read\n", read_so_far());
   pid_t heir = spawn_worker_process(tenant);
-  bool ok = wait_until([&] { return drained(r, tenant); }, std::chrono::seconds(120));
+  bool ok = wait_drained(r, tenant, std::chrono::seconds(120));
   stop_processes({heir});
   ASSERT_TRUE(ok);
   check_result(r, tenant, people, per);
 }
 
 TEST(WorkerConcurrency, SamePersonAtTheSameMomentIsOneContact) {
-  const std::string tenant = unique_tenant("moment");
+  const std::string tenant = fresh_tenant("moment");
   const int people = 300;
   blocking_redis r;
   // Each person exists twice first (by phone, by Zalo); then two events naming both keys
@@ -176,7 +176,7 @@ TEST(WorkerConcurrency, SamePersonAtTheSameMomentIsOneContact) {
   push(r, tenant, first);
   {
     worker_thread w(test_worker_options(tenant));
-    ASSERT_TRUE(wait_until([&] { return drained(r, tenant); }, std::chrono::seconds(60)));
+    ASSERT_TRUE(wait_drained(r, tenant, std::chrono::seconds(60)));
   }
   EXPECT_EQ(r.count_keys(store::keys::prefix(tenant) + "c:*"), static_cast<std::size_t>(2 * people));
   auto opts = test_worker_options(tenant);
@@ -184,7 +184,7 @@ TEST(WorkerConcurrency, SamePersonAtTheSameMomentIsOneContact) {
   push(r, tenant, second);
   {
     worker_thread a(opts), b(opts);
-    ASSERT_TRUE(wait_until([&] { return drained(r, tenant); }, std::chrono::seconds(60)));
+    ASSERT_TRUE(wait_drained(r, tenant, std::chrono::seconds(60)));
     EXPECT_GT(a.stats().processed.load(), 0u);
     EXPECT_GT(b.stats().processed.load(), 0u);
   }

@@ -4,7 +4,7 @@
 // processes) rotate once and all get the new token; a refused refresh (error in a 200) is an
 // auth failure that leaves the stored tokens and releases the lease; a token the API refuses
 // (-216) is renewed once.
-#include "channels/zalo_tokens.hpp"
+#include "provider_apis/zalo_tokens.hpp"
 #include "store/tokens.hpp"
 #include "support/fake_zalo_oa.hpp"
 #include "channels_harness.hpp"
@@ -15,29 +15,16 @@
 namespace lg::test {
 namespace {
 
-channels::zalo::api_options api_for(const fake_zalo_oa& oa, const std::string& source) {
-  channels::zalo::api_options a;
-  a.source = source;
-  a.app_id = "3608465248940903967";
-  a.app_secret = "oa-app-secret";
-  a.seed_refresh_token = "oa-refresh-seed";
-  a.oa_base_url = oa.base_url();
-  a.oauth_url = oa.oauth_url();
-  a.ca_file = test_ca_file();
-  a.timeout = std::chrono::milliseconds(5000);
-  return a;
-}
-
 struct token_env : redis_on_ioc {
-  webhooks::http_client http{ioc.get_executor(), [] {
-                               webhooks::http_client_options o;
+  net::http_client http{ioc.get_executor(), [] {
+                               net::http_client_options o;
                                o.extra_ca_file = test_ca_file();
                                return o;
                              }()};
 };
 
-channels::zalo::token_manager_options manager_options(const std::string& tenant, const std::string& owner) {
-  channels::zalo::token_manager_options o;
+provider_apis::zalo::token_manager_options manager_options(const std::string& tenant, const std::string& owner) {
+  provider_apis::zalo::token_manager_options o;
   o.tenant = tenant;
   o.owner = owner;
   o.wait_step = std::chrono::milliseconds(10);
@@ -46,9 +33,9 @@ channels::zalo::token_manager_options manager_options(const std::string& tenant,
 
 TEST(ZaloTokens, FirstCallRefreshesAndStoresTheRotatedRefreshToken) {
   fake_zalo_oa oa("3608465248940903967", "oa-app-secret", "oa-refresh-seed");
-  const auto tenant = unique_tenant("tok");
+  const auto tenant = fresh_tenant("tok");
   token_env env;
-  channels::zalo::token_manager tm(*env.redis, env.http, api_for(oa, "zalo-main"), manager_options(tenant, "a"));
+  provider_apis::zalo::token_manager tm(*env.redis, env.http, oa.client_options("zalo-main"), manager_options(tenant, "a"));
   ASSERT_TRUE(run_bounded(env.ioc, [&]() -> awaitable<void> {
     auto t1 = co_await tm.async_access_token();
     LG_CO_ASSERT(t1.has_value());
@@ -69,12 +56,12 @@ TEST(ZaloTokens, FirstCallRefreshesAndStoresTheRotatedRefreshToken) {
 TEST(ZaloTokens, ConcurrentRefreshesRotateOnce) {
   fake_zalo_oa oa("3608465248940903967", "oa-app-secret", "oa-refresh-seed");
   oa.set_refresh_delay(std::chrono::milliseconds(300));  // the others arrive while it runs
-  const auto tenant = unique_tenant("tok");
+  const auto tenant = fresh_tenant("tok");
   token_env env;
-  std::vector<std::unique_ptr<channels::zalo::token_manager>> managers;
+  std::vector<std::unique_ptr<provider_apis::zalo::token_manager>> managers;
   for (int i = 0; i < 3; ++i)
-    managers.push_back(std::make_unique<channels::zalo::token_manager>(
-        *env.redis, env.http, api_for(oa, "zalo-main"), manager_options(tenant, "process-" + std::to_string(i))));
+    managers.push_back(std::make_unique<provider_apis::zalo::token_manager>(
+        *env.redis, env.http, oa.client_options("zalo-main"), manager_options(tenant, "process-" + std::to_string(i))));
   std::vector<std::string> got(3);
   int done = 0;
   for (int i = 0; i < 3; ++i) {
@@ -97,13 +84,13 @@ TEST(ZaloTokens, ConcurrentRefreshesRotateOnce) {
 
 TEST(ZaloTokens, RefusedRefreshIsAnAuthFailureAndReleasesTheLease) {
   fake_zalo_oa oa("3608465248940903967", "oa-app-secret", "some-other-token");  // the seed is unknown
-  const auto tenant = unique_tenant("tok");
+  const auto tenant = fresh_tenant("tok");
   token_env env;
-  channels::zalo::token_manager tm(*env.redis, env.http, api_for(oa, "zalo-main"), manager_options(tenant, "a"));
+  provider_apis::zalo::token_manager tm(*env.redis, env.http, oa.client_options("zalo-main"), manager_options(tenant, "a"));
   ASSERT_TRUE(run_bounded(env.ioc, [&]() -> awaitable<void> {
     auto t = co_await tm.async_access_token();
     LG_CO_ASSERT(!t.has_value());
-    EXPECT_EQ(t.error().kind, channels::failure::auth);
+    EXPECT_EQ(t.error().kind, provider_apis::failure::auth);
     EXPECT_EQ(t.error().code, -14014);
     EXPECT_EQ(t.error().message.find("oa-refresh-seed"), std::string::npos);  // never the token
     std::vector<std::string> get{"EXISTS", store::token_lease_key(tenant, "zalo:zalo-main")};
@@ -119,10 +106,10 @@ TEST(ZaloTokens, RefusedRefreshIsAnAuthFailureAndReleasesTheLease) {
 
 TEST(ZaloTokens, RenewReplacesARefusedTokenOnceAndKeepsTheChain) {
   fake_zalo_oa oa("3608465248940903967", "oa-app-secret", "oa-refresh-seed");
-  const auto tenant = unique_tenant("tok");
+  const auto tenant = fresh_tenant("tok");
   token_env env;
-  channels::zalo::token_manager a(*env.redis, env.http, api_for(oa, "zalo-main"), manager_options(tenant, "a"));
-  channels::zalo::token_manager b(*env.redis, env.http, api_for(oa, "zalo-main"), manager_options(tenant, "b"));
+  provider_apis::zalo::token_manager a(*env.redis, env.http, oa.client_options("zalo-main"), manager_options(tenant, "a"));
+  provider_apis::zalo::token_manager b(*env.redis, env.http, oa.client_options("zalo-main"), manager_options(tenant, "b"));
   ASSERT_TRUE(run_bounded(env.ioc, [&]() -> awaitable<void> {
     auto t1 = co_await a.async_access_token();
     LG_CO_ASSERT(t1.has_value());

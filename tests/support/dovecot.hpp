@@ -8,6 +8,8 @@
 // Header-only, like the other test servers.
 #pragma once
 
+#include "support/process.hpp"
+
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <pwd.h>
@@ -184,23 +186,17 @@ class dovecot_server {
 
   void start() {
     const std::string conf = (dir_ / "dovecot.conf").string();
-    std::vector<std::string> argv{binary_, "-F", "-c", conf};
-    std::vector<char*> args;
-    for (auto& a : argv) args.push_back(a.data());
-    args.push_back(nullptr);
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
     const std::string out = (dir_ / "dovecot.out").string();
-    posix_spawn_file_actions_addopen(&fa, STDOUT_FILENO, out.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-    posix_spawn_file_actions_adddup2(&fa, STDOUT_FILENO, STDERR_FILENO);
-    const int rc = ::posix_spawn(&pid_, binary_.c_str(), &fa, nullptr, args.data(), environ);
-    posix_spawn_file_actions_destroy(&fa);
-    if (rc != 0) throw std::runtime_error("dovecot harness: cannot start " + binary_);
+    try {
+      child_ = std::make_unique<child_process>(std::vector<std::string>{binary_, "-F", "-c", conf},
+                                               std::vector<std::string>{}, out);
+    } catch (const std::exception&) {
+      throw std::runtime_error("dovecot harness: cannot start " + binary_);
+    }
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
     while (std::chrono::steady_clock::now() < deadline) {
-      int status = 0;
-      if (::waitpid(pid_, &status, WNOHANG) == pid_) {
-        pid_ = -1;
+      if (!child_->running()) {
+        child_.reset();
         std::ifstream in(out);
         std::ostringstream s;
         s << in.rdbuf();
@@ -214,21 +210,9 @@ class dovecot_server {
   }
 
   void stop() {
-    if (pid_ <= 0) return;
-    ::kill(pid_, SIGTERM);
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
-    while (std::chrono::steady_clock::now() < deadline) {
-      if (::waitpid(pid_, nullptr, WNOHANG) == pid_) {
-        pid_ = -1;
-        break;
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-    if (pid_ > 0) {
-      ::kill(pid_, SIGKILL);
-      ::waitpid(pid_, nullptr, 0);
-      pid_ = -1;
-    }
+    if (!child_) return;
+    child_->stop(SIGTERM, std::chrono::seconds(5));
+    child_.reset();
     // The master's children (imap, auth) end with it; wait for the ports to be free again.
     const auto free_by = std::chrono::steady_clock::now() + std::chrono::seconds(5);
     while ((accepts(imap_port_) || accepts(imaps_port_)) && std::chrono::steady_clock::now() < free_by)
@@ -241,7 +225,7 @@ class dovecot_server {
   unsigned short imaps_port_;
   uid_t uid_ = 0;
   gid_t gid_ = 0;
-  pid_t pid_ = -1;
+  std::unique_ptr<child_process> child_;
   std::atomic<unsigned> delivered_{0};
 };
 

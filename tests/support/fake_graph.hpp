@@ -68,14 +68,7 @@ class fake_graph {
   }
   std::size_t requests() const { return server_.requests(); }
 
-  static std::string graph_time(std::int64_t unix_s) {
-    std::time_t t = static_cast<std::time_t>(unix_s);
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S+0000", &tm);
-    return buf;
-  }
+  static std::string graph_time(std::int64_t unix_s) { return utc_time(unix_s, "%Y-%m-%dT%H:%M:%S+0000"); }
 
  private:
   static scripted_reply json_reply(unsigned status, const nlohmann::json& j) {

@@ -108,14 +108,7 @@ class fake_sugarcrm {
   // The JSON bodies of the PUTs, in order (what leadgate wrote on updates).
   std::vector<nlohmann::json> put_bodies() const { std::lock_guard lock(mu_); return put_bodies_; }
 
-  static std::string format_time(std::int64_t epoch_s) {
-    const std::time_t t = static_cast<std::time_t>(epoch_s);
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S+00:00", &tm);
-    return buf;
-  }
+  static std::string format_time(std::int64_t epoch_s) { return utc_time(epoch_s, "%Y-%m-%dT%H:%M:%S+00:00"); }
 
  private:
   static scripted_reply json_reply(unsigned status, const nlohmann::json& j) {

@@ -10,10 +10,13 @@
 // Header-only.
 #pragma once
 
+#include "provider_apis/zalo_oa.hpp"
 #include "support/https_server.hpp"
 
 #include <nlohmann/json.hpp>
 
+#include <cstdint>
+#include <ctime>
 #include <deque>
 #include <map>
 #include <mutex>
@@ -51,6 +54,16 @@ inline std::map<std::string, std::string> parse_pairs(std::string_view q) {
   return out;
 }
 
+// `epoch_s` in UTC as strftime `format` writes it: the timestamps the fake provider APIs send.
+inline std::string utc_time(std::int64_t epoch_s, const char* format) {
+  const std::time_t t = static_cast<std::time_t>(epoch_s);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, format, &tm);
+  return buf;
+}
+
 class fake_zalo_oa {
  public:
   struct user {
@@ -67,6 +80,22 @@ class fake_zalo_oa {
 
   std::string base_url() const { return server_.url(""); }
   std::string oauth_url() const { return server_.url("/v4/oa/access_token"); }
+
+  // The API options of `source` as a gateway configured against this fake has them: its app id
+  // and secret, `seed_refresh_token` as the configured first refresh token, the test CA, 5 s a call.
+  provider_apis::zalo::api_options client_options(const std::string& source,
+                                                  const std::string& seed_refresh_token = "oa-refresh-seed") const {
+    provider_apis::zalo::api_options a;
+    a.source = source;
+    a.app_id = app_id_;
+    a.app_secret = app_secret_;
+    a.seed_refresh_token = seed_refresh_token;
+    a.oa_base_url = base_url();
+    a.oauth_url = oauth_url();
+    a.ca_file = test_ca_file();
+    a.timeout = std::chrono::milliseconds(5000);
+    return a;
+  }
 
   void add_user(const std::string& id, user u) {
     std::lock_guard lock(mu_);

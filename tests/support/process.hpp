@@ -1,7 +1,9 @@
-// Spawning the built leadgate binary for end-to-end tests: stdout is a pipe we read lines
-// from with a deadline; the child is killed if the test forgets it.
+// The one way tests start another program (the built leadgate binary, a private redis-server,
+// Dovecot): stdout is a pipe read line by line with a deadline, or appended with stderr to a
+// log file; the child is killed if the test forgets it.
 #pragma once
 
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
@@ -20,13 +22,20 @@ namespace lg::test {
 
 class child_process {
  public:
-  explicit child_process(const std::vector<std::string>& argv, const std::vector<std::string>& extra_env = {}) {
-    int fds[2];
-    if (::pipe(fds) != 0) throw std::runtime_error("pipe failed");
+  // `log_file` empty: stdout is read_line's pipe; else stdout and stderr go to that file.
+  explicit child_process(const std::vector<std::string>& argv, const std::vector<std::string>& extra_env = {},
+                         const std::string& log_file = {}) {
+    int fds[2] = {-1, -1};
     posix_spawn_file_actions_t fa;
     posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_adddup2(&fa, fds[1], STDOUT_FILENO);
-    posix_spawn_file_actions_addclose(&fa, fds[0]);
+    if (log_file.empty()) {
+      if (::pipe(fds) != 0) throw std::runtime_error("pipe failed");
+      posix_spawn_file_actions_adddup2(&fa, fds[1], STDOUT_FILENO);
+      posix_spawn_file_actions_addclose(&fa, fds[0]);
+    } else {
+      posix_spawn_file_actions_addopen(&fa, STDOUT_FILENO, log_file.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+      posix_spawn_file_actions_adddup2(&fa, STDOUT_FILENO, STDERR_FILENO);
+    }
     std::vector<char*> args;
     for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
     args.push_back(nullptr);
@@ -38,10 +47,12 @@ class child_process {
     envp.push_back(nullptr);
     const int rc = posix_spawn(&pid_, args[0], &fa, nullptr, args.data(), envp.data());
     posix_spawn_file_actions_destroy(&fa);
-    ::close(fds[1]);
+    if (fds[1] >= 0) ::close(fds[1]);
     out_ = fds[0];
     if (rc != 0) {
-      ::close(out_);
+      if (out_ >= 0) ::close(out_);
+      out_ = -1;
+      pid_ = -1;
       throw std::runtime_error("spawn failed: " + argv[0]);
     }
   }
@@ -82,7 +93,26 @@ class child_process {
     return all + buf_;
   }
 
-  void signal(int sig) { ::kill(pid_, sig); }
+  void signal(int sig) {
+    if (pid_ > 0) ::kill(pid_, sig);
+  }
+  // Whether it still runs (a child that exited is reaped here).
+  bool running() {
+    if (pid_ <= 0) return false;
+    int status = 0;
+    if (::waitpid(pid_, &status, WNOHANG) != pid_) return true;
+    pid_ = -1;
+    return false;
+  }
+  // `sig`, then up to `grace` for it to exit; then SIGKILL. Always reaped.
+  void stop(int sig = SIGTERM, std::chrono::milliseconds grace = std::chrono::seconds(5)) {
+    if (pid_ <= 0) return;
+    signal(sig);
+    if (wait(grace).has_value() || pid_ <= 0) return;
+    ::kill(pid_, SIGKILL);
+    ::waitpid(pid_, nullptr, 0);
+    pid_ = -1;
+  }
 
   // The exit code, or nullopt when the child did not exit within `limit` (or died by a signal).
   std::optional<int> wait(std::chrono::milliseconds limit) {

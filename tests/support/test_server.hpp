@@ -2,11 +2,16 @@
 // a test config with a unique tenant, and a bounded stop in the destructor.
 #pragma once
 
+#include "support/tenant.hpp"
+
 #include "config/config.hpp"
+#include "core/digest.hpp"
 #include "gateway/metrics.hpp"
 #include "gateway/routes.hpp"
 #include "gateway/server.hpp"
 #include "support/http_test_client.hpp"
+
+#include <nlohmann/json.hpp>
 
 #include <atomic>
 #include <chrono>
@@ -16,41 +21,55 @@
 
 namespace lg::test {
 
-inline std::string unique_tenant(std::string_view prefix) {
-  static std::atomic<unsigned> n{0};
-  std::random_device rd;
-  return std::string(prefix) + "-" + std::to_string(rd() % 1000000) + "-" + std::to_string(n++);
+// The head of an in-process test config: `tenant`; the server on 127.0.0.1, port 0, one thread,
+// `body_limit` and short timeouts; `redis_url` with short timeouts; JSON logs at `log_level`.
+inline nlohmann::json server_config_head(const std::string& tenant, const std::string& redis_url, int body_limit = 4096,
+                                         const std::string& log_level = "warn") {
+  return nlohmann::json{
+      {"tenant", tenant},
+      {"server", {{"listen", "127.0.0.1"}, {"port", 0}, {"threads", 1}, {"body_limit", body_limit},
+                  {"read_timeout_ms", 3000}, {"write_timeout_ms", 3000}, {"idle_timeout_ms", 5000},
+                  {"shutdown_grace_ms", 2000}}},
+      {"redis", {{"url", redis_url}, {"connect_timeout_ms", 500}, {"command_timeout_ms", 1000}}},
+      {"logging", {{"level", log_level}, {"format", "json"}}},
+  };
+}
+
+// The web form source "website" taking only a phone (field "phone"), which it requires.
+inline nlohmann::json phone_form_source() {
+  return nlohmann::json{
+      {"id", "website"}, {"channel", "web_form"}, {"field_map", {{"phone", {"phone"}}}}, {"required", {"phone"}}};
+}
+
+// An admin token entry: `name` with `role` (and the `member` an agent acts as), by its SHA-256.
+inline nlohmann::json token_entry(const std::string& name, const std::string& role, const std::string& token,
+                                  const std::string& member = {}) {
+  nlohmann::json j{{"name", name}, {"role", role}, {"sha256", core::sha256_hex(token)}};
+  if (!member.empty()) j["member"] = member;
+  return j;
 }
 
 // A config with one web form source "website" (and a few variants) for tests to adjust.
 inline config::config test_config(const std::string& redis_url) {
-  nlohmann::json j = {
-      {"tenant", unique_tenant("gw")},
-      {"server", {{"listen", "127.0.0.1"}, {"port", 0}, {"threads", 1}, {"body_limit", 4096},
-                  {"read_timeout_ms", 3000}, {"write_timeout_ms", 3000}, {"idle_timeout_ms", 5000},
-                  {"shutdown_grace_ms", 2000}}},
-      {"redis", {{"url", redis_url}, {"connect_timeout_ms", 500}, {"command_timeout_ms", 1000}}},
-      {"logging", {{"level", "warn"}, {"format", "json"}}},
-      {"sources",
-       {{{"id", "website"},
-         {"channel", "web_form"},
-         {"cors_origins", {"https://www.example.edu.vn"}},
-         {"field_map",
-          {{"full_name", {"ho_ten", "name"}}, {"phone", {"sdt", "phone"}}, {"email", {"email"}},
-           {"interest.program", {"program"}}}},
-         {"required", {"full_name", "phone|email"}},
-         {"honeypot", "website_url"},
-         {"dedupe_window_ms", 600000}},
-        {{"id", "landing"},
-         {"channel", "landing_page"},
-         {"cors_origins", {"*"}},
-         {"field_map", {{"full_name", {"name"}}, {"phone", {"phone"}}}},
-         {"required", {"phone"}},
-         {"thank_you_url", "https://www.example.edu.vn/cam-on"},
-         {"token", "s3cret-token-0123456789"}},
-        {{"id", "off"}, {"channel", "web_form"}, {"enabled", false}, {"required", {"phone"}},
-         {"field_map", {{"phone", {"phone"}}}}}}},
-  };
+  auto j = server_config_head(fresh_tenant("gw"), redis_url);
+  j["sources"] = {{{"id", "website"},
+                   {"channel", "web_form"},
+                   {"cors_origins", {"https://www.example.edu.vn"}},
+                   {"field_map",
+                    {{"full_name", {"ho_ten", "name"}}, {"phone", {"sdt", "phone"}}, {"email", {"email"}},
+                     {"interest.program", {"program"}}}},
+                   {"required", {"full_name", "phone|email"}},
+                   {"honeypot", "website_url"},
+                   {"dedupe_window_ms", 600000}},
+                  {{"id", "landing"},
+                   {"channel", "landing_page"},
+                   {"cors_origins", {"*"}},
+                   {"field_map", {{"full_name", {"name"}}, {"phone", {"phone"}}}},
+                   {"required", {"phone"}},
+                   {"thank_you_url", "https://www.example.edu.vn/cam-on"},
+                   {"token", "s3cret-token-0123456789"}},
+                  {{"id", "off"}, {"channel", "web_form"}, {"enabled", false}, {"required", {"phone"}},
+                   {"field_map", {{"phone", {"phone"}}}}}};
   return config::parse(j);
 }
 

@@ -1,45 +1,28 @@
 // Mailgun inbound routes: signature over timestamp+token (valid, forged, expired, future),
 // the sender as the contact, Message-Id as the shared idempotency key, body bounds.
 #include "adapters/email/email_hook.hpp"
-#include "adapters/signature.hpp"
+#include "core/digest.hpp"
+#include "unit/adapters/adapter_test_support.hpp"
 
 #include <gtest/gtest.h>
-
-#include <fstream>
-#include <sstream>
 
 namespace lg::adapters {
 namespace {
 
-std::string fixture(const std::string& name) {
-  std::ifstream in(std::string(LG_FIXTURES_DIR) + "/email/" + name, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+std::string fixture(const std::string& name) { return test_support::fixture("email", name); }
 
 // hex(HMAC-SHA256("mg-signing-key", "1763780000" + token of the fixture)), computed with Python.
 constexpr const char* fixture_sig = "8832c9da78ae8414b6d6017b26f83958dd1f66289756a488c7af9fbab77bbd62";
 constexpr std::int64_t fixture_ts = 1763780000;
 
 config::source_config source(nlohmann::json extra = nlohmann::json::object()) {
-  config::source_config s;
-  s.id = "mail-tuyensinh";
-  s.channel = "email";
-  s.preset = "mailgun";
-  s.options = {{"signing_key", "mg-signing-key"}};
+  auto s = test_support::source("mail-tuyensinh", "email", "mailgun", {{"signing_key", "mg-signing-key"}});
   s.options.update(extra);
   return s;
 }
 
 inbound_request request(std::string body) {
-  inbound_request r;
-  r.method = "POST";
-  r.target = r.path = "/v1/hooks/email/mail-tuyensinh";
-  r.body = std::move(body);
-  r.content_type = "application/x-www-form-urlencoded";
-  r.received_at = "2026-11-22T03:00:00.123Z";
-  return r;
+  return test_support::post("/v1/hooks/email/mail-tuyensinh", std::move(body), "application/x-www-form-urlencoded");
 }
 
 auto at(std::int64_t now, nlohmann::json extra = nlohmann::json::object()) {
@@ -48,15 +31,12 @@ auto at(std::int64_t now, nlohmann::json extra = nlohmann::json::object()) {
 
 TEST(EmailHookMailgun, ValidSignatureMakesAnEmailTouch) {
   const auto out = at(fixture_ts + 10)->handle(request(fixture("mailgun_inbound.form") + "&signature=" + fixture_sig));
-  ASSERT_TRUE(out.has_value()) << out.error().message;
-  ASSERT_EQ(out->events.size(), 1u);
+  ASSERT_TRUE(test_support::has_one_event(out));
   const auto& e = out->events[0];
   EXPECT_EQ(e.event_id, "email:msgid:CAF=abc123@mail.gmail.com");
   EXPECT_EQ(e.chan, core::channel::email);
   EXPECT_EQ(e.contact.emails, std::vector<std::string>{"lan.nguyen@gmail.com"});
-  EXPECT_EQ(e.contact.full_name, "Nguyễn Thị Lan");
-  EXPECT_EQ(e.contact.family_name, "Nguyễn");
-  EXPECT_EQ(e.contact.given_name, "Thị Lan");
+  test_support::expect_name(e.contact, "Nguyễn Thị Lan", "Nguyễn", "Thị Lan");
   EXPECT_EQ(e.message, "Chào trung tâm, cho em hỏi học phí.");  // stripped-text preferred
   EXPECT_EQ(e.extra.at("subject"), "Hỏi học phí IELTS");
   EXPECT_EQ(e.extra.at("recipient"), "tuyensinh@trungtam.edu.vn");
@@ -86,7 +66,7 @@ TEST(EmailHookMailgun, ExpiredOrFutureTimestampIsUnauthorized) {
 std::string signed_body(const std::string& fields, const std::string& token) {
   const std::string ts = std::to_string(fixture_ts);
   return fields + "&timestamp=" + ts + "&token=" + token + "&signature=" +
-         sig::to_hex(sig::hmac_sha256("mg-signing-key", ts + token));
+         core::to_hex(core::hmac_sha256("mg-signing-key", ts + token));
 }
 
 TEST(EmailHookMailgun, TokenKeyWithoutHeadersAndBigBodyTruncated) {
@@ -114,7 +94,7 @@ TEST(EmailHookMailgun, SenderWhenFromHasNoAddressAndQuarantine) {
 
 TEST(EmailHookMailgun, MultipartBody) {
   const std::string ts = std::to_string(fixture_ts);
-  const std::string sigv = sig::to_hex(sig::hmac_sha256("mg-signing-key", ts + "mp-token"));
+  const std::string sigv = core::to_hex(core::hmac_sha256("mg-signing-key", ts + "mp-token"));
   auto part = [](const std::string& name, const std::string& value) {
     return "--XyZ\r\nContent-Disposition: form-data; name=\"" + name + "\"\r\n\r\n" + value + "\r\n";
   };

@@ -1,42 +1,42 @@
 // The Facebook request path: the hub.challenge handshake, X-Hub-Signature-256 (valid, forged,
 // altered, missing), methods and options.
 #include "adapters/facebook/facebook.hpp"
-#include "adapters/signature.hpp"
+#include "core/digest.hpp"
 #include "config/config.hpp"
+#include "unit/adapters/adapter_test_support.hpp"
 
 #include <gtest/gtest.h>
 
-#include <fstream>
-#include <sstream>
+#include <initializer_list>
+#include <optional>
 
 namespace lg::adapters::facebook {
 namespace {
 
 const options opts{"test-app-secret", "verify-me", {}};
 
-std::string fixture(const std::string& name) {
-  std::ifstream in(std::string(LG_FIXTURES_DIR) + "/facebook/" + name, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+std::string fixture(const std::string& name) { return test_support::fixture("facebook", name); }
 
 std::string sign(const std::string& body, const std::string& key = "test-app-secret") {
-  return "sha256=" + sig::to_hex(sig::hmac_sha256(key, body));
+  return "sha256=" + core::to_hex(core::hmac_sha256(key, body));
 }
 
 inbound_request request(const std::string& method, const std::string& body, std::optional<std::string> signature,
                         const std::string& query = "") {
-  inbound_request r;
+  auto r = test_support::post("/v1/hooks/facebook/fb-main" + (query.empty() ? "" : "?" + query), body, "");
   r.method = method;
-  r.path = "/v1/hooks/facebook/fb-main";
-  r.query = query;
-  r.target = r.path + (query.empty() ? "" : "?" + query);
   r.source_id = "fb-main";
-  r.body = body;
-  r.received_at = "2026-11-22T03:00:00.123Z";
   if (signature) r.headers.emplace_back("x-hub-signature-256", *signature);
   return r;
+}
+
+// Every query fails the handshake with `code`.
+void expect_handshake_error(std::initializer_list<const char*> queries, core::errc code) {
+  for (const char* q : queries) {
+    auto r = handshake(opts, q);
+    ASSERT_FALSE(r.has_value()) << q;
+    EXPECT_EQ(r.error().code, code) << q;
+  }
 }
 
 TEST(FacebookAdapter, HandshakeEchoesTheChallenge) {
@@ -59,24 +59,18 @@ TEST(FacebookAdapter, HandshakeDecodesTheToken) {
 }
 
 TEST(FacebookAdapter, HandshakeWithWrongTokenIsForbidden) {
-  for (const char* q : {"hub.mode=subscribe&hub.challenge=1&hub.verify_token=verify-mE",
-                        "hub.mode=subscribe&hub.challenge=1&hub.verify_token=",
-                        "hub.mode=subscribe&hub.challenge=1"}) {
-    auto r = handshake(opts, q);
-    ASSERT_FALSE(r.has_value()) << q;
-    EXPECT_EQ(r.error().code, core::errc::forbidden) << q;
-  }
+  expect_handshake_error({"hub.mode=subscribe&hub.challenge=1&hub.verify_token=verify-mE",
+                          "hub.mode=subscribe&hub.challenge=1&hub.verify_token=",
+                          "hub.mode=subscribe&hub.challenge=1"},
+                         core::errc::forbidden);
 }
 
 TEST(FacebookAdapter, HandshakeRejectsOddRequests) {
-  for (const char* q : {"", "hub.mode=unsubscribe&hub.challenge=1&hub.verify_token=verify-me",
-                        "hub.mode=subscribe&hub.verify_token=verify-me",
-                        "hub.mode=subscribe&hub.challenge=%3Cscript%3E&hub.verify_token=verify-me",
-                        "hub.mode=subscribe&hub.challenge=%ZZ&hub.verify_token=verify-me"}) {
-    auto r = handshake(opts, q);
-    ASSERT_FALSE(r.has_value()) << q;
-    EXPECT_EQ(r.error().code, core::errc::bad_request) << q;
-  }
+  expect_handshake_error({"", "hub.mode=unsubscribe&hub.challenge=1&hub.verify_token=verify-me",
+                          "hub.mode=subscribe&hub.verify_token=verify-me",
+                          "hub.mode=subscribe&hub.challenge=%3Cscript%3E&hub.verify_token=verify-me",
+                          "hub.mode=subscribe&hub.challenge=%ZZ&hub.verify_token=verify-me"},
+                         core::errc::bad_request);
 }
 
 TEST(FacebookAdapter, IndependentlyComputedSignatureIsAccepted) {
@@ -103,7 +97,7 @@ TEST(FacebookAdapter, ForgedAlteredOrMissingSignatureIsUnauthorized) {
       {altered, sign(body)},
       {body, std::nullopt},
       {body, ""},
-      {body, "sha1=" + sig::to_hex(sig::hmac_sha1("test-app-secret", body))},
+      {body, "sha1=" + core::to_hex(core::hmac_sha1("test-app-secret", body))},
       {body, sign(body).substr(0, 70)},
   };
   for (const auto& [b, h] : cases) {
@@ -134,12 +128,7 @@ TEST(FacebookAdapter, OptionsFromConfig) {
   EXPECT_EQ(o.verify_token, "v");
   EXPECT_EQ(o.page_ids.size(), 2u);
   auto throws_with = [](const nlohmann::json& j, const std::string& needle) {
-    try {
-      (void)parse_options(j, "sources[1].options");
-      ADD_FAILURE() << "no error for " << j.dump();
-    } catch (const config::config_error& e) {
-      EXPECT_NE(std::string(e.what()).find(needle), std::string::npos) << e.what();
-    }
+    test_support::expect_config_error([&] { (void)parse_options(j, "sources[1].options"); }, needle, j.dump());
   };
   throws_with(nlohmann::json{{"verify_token", "v"}}, "sources[1].options.app_secret: required");
   throws_with(nlohmann::json{{"app_secret", "s"}}, "sources[1].options.verify_token: required");

@@ -1,11 +1,9 @@
 // The Meta body walker: batched entries and items, Messenger messages and postbacks, Lead Ads
 // changes, ignored echoes/receipts, stable event ids, and partial quarantine.
 #include "adapters/facebook/facebook.hpp"
+#include "unit/adapters/adapter_test_support.hpp"
 
 #include <gtest/gtest.h>
-
-#include <fstream>
-#include <sstream>
 
 namespace lg::adapters::facebook {
 namespace {
@@ -13,10 +11,7 @@ namespace {
 const parse_context ctx{"fb-main", "2026-11-22T03:00:00.123Z", {}};
 
 adapter_output parse_fixture(const std::string& name, const parse_context& c = ctx) {
-  std::ifstream in(std::string(LG_FIXTURES_DIR) + "/facebook/" + name, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return parse(ss.str(), c);
+  return parse(test_support::fixture("facebook", name), c);
 }
 
 TEST(FacebookParse, BatchOfEntriesAndMessagingItems) {

@@ -1,37 +1,30 @@
 // Partner API: key check, options, single and batch leads, per-item errors with paths,
 // event ids and the per-item status JSON.
 #include "adapters/partner_api/partner_api.hpp"
-#include "adapters/signature.hpp"
+#include "core/digest.hpp"
 #include "config/config.hpp"
+#include "unit/adapters/adapter_test_support.hpp"
 
 #include <gtest/gtest.h>
-
-#include <fstream>
-#include <sstream>
 
 namespace lg::adapters::partner_api {
 namespace {
 
 const parse_context ctx{"partner-a", "2026-11-22T03:00:00.123Z", "203.0.113.7", "partner-sync/1.0"};
 
-std::string fixture(const std::string& name) {
-  std::ifstream in(std::string(LG_FIXTURES_DIR) + "/partner_api/" + name, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+std::string fixture(const std::string& name) { return test_support::fixture("partner_api", name); }
 
 TEST(PartnerApi, KeyIsCheckedAgainstHashes) {
   // sha256("partner-key-1") computed with sha256sum, as an operator would for the config.
   const options o{{"d1cf9c5cffcb718f754b7ecb1ed23efdb5a654b4b20c2fc42759db5903209f76"}};
   EXPECT_TRUE(key_matches(o, "partner-key-1"));
   EXPECT_FALSE(key_matches(o, "partner-key-1\n"));
-  const options real{{sig::sha256_hex("partner-key-1"), sig::sha256_hex("partner-key-2")}};
+  const options real{{core::sha256_hex("partner-key-1"), core::sha256_hex("partner-key-2")}};
   EXPECT_TRUE(key_matches(real, "partner-key-1"));
   EXPECT_TRUE(key_matches(real, "partner-key-2"));
   EXPECT_FALSE(key_matches(real, "partner-key-3"));
   EXPECT_FALSE(key_matches(real, ""));
-  EXPECT_FALSE(key_matches(real, sig::sha256_hex("partner-key-1")));  // the hash is not the key
+  EXPECT_FALSE(key_matches(real, core::sha256_hex("partner-key-1")));  // the hash is not the key
 }
 
 TEST(PartnerApi, KeyIsReadFromBearerOrApiKeyHeader) {
@@ -46,7 +39,7 @@ TEST(PartnerApi, KeyIsReadFromBearerOrApiKeyHeader) {
 }
 
 TEST(PartnerApi, OptionsFromConfig) {
-  const auto h = sig::sha256_hex("k");
+  const auto h = core::sha256_hex("k");
   auto o = parse_options(nlohmann::json{{"api_key_sha256", {h}}}, "p");
   ASSERT_EQ(o.key_hashes.size(), 1u);
   EXPECT_TRUE(key_matches(o, "k"));

@@ -3,53 +3,34 @@
 #include "adapters/sms/mentions.hpp"
 #include "adapters/sms/sms.hpp"
 #include "adapters/telephony/twilio_signature.hpp"
-#include "adapters/signature.hpp"
+#include "core/digest.hpp"
+#include "unit/adapters/adapter_test_support.hpp"
 
 #include <gtest/gtest.h>
-
-#include <fstream>
-#include <sstream>
 
 namespace lg::adapters {
 namespace {
 
-std::string fixture(const std::string& name) {
-  std::ifstream in(std::string(LG_FIXTURES_DIR) + "/sms/" + name, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+std::string fixture(const std::string& name) { return test_support::fixture("sms", name); }
 
 // Python hmac/base64 over "http://gw.example.vn:8080/v1/hooks/sms/sms-tw?token=abc&x=1" + sorted params.
 constexpr const char* inbound_sig = "gOpS0JKEMBR+s+eB7zy6C/nXvK0=";
 constexpr const char* target = "/v1/hooks/sms/sms-tw?token=abc&x=1";
 
 config::source_config source() {
-  config::source_config s;
-  s.id = "sms-tw";
-  s.channel = "sms";
-  s.options = {{"auth_token", "tw-test-auth-token"}, {"public_base_url", "http://gw.example.vn:8080"}};
-  return s;
+  return test_support::source("sms-tw", "sms", "",
+                              {{"auth_token", "tw-test-auth-token"}, {"public_base_url", "http://gw.example.vn:8080"}});
 }
 
 inbound_request request(std::string body, std::string signature) {
-  inbound_request r;
-  r.method = "POST";
-  r.target = target;
-  r.path = "/v1/hooks/sms/sms-tw";
-  r.query = "token=abc&x=1";
-  r.body = std::move(body);
-  r.content_type = "application/x-www-form-urlencoded";
-  r.received_at = "2026-11-22T03:00:00.123Z";
-  if (!signature.empty()) r.headers.emplace_back("x-twilio-signature", std::move(signature));
-  return r;
+  return test_support::with_header(test_support::post(target, std::move(body), "application/x-www-form-urlencoded"),
+                                   "x-twilio-signature", std::move(signature));
 }
 
 TEST(SmsTwilio, InboundMessageIsATouchAndMentionsAreNotIdentity) {
   const auto a = sms::make_sms_adapter(source(), "sources[0]");
   const auto out = a->handle(request(fixture("twilio_inbound.form"), inbound_sig));
-  ASSERT_TRUE(out.has_value()) << out.error().message;
-  ASSERT_EQ(out->events.size(), 1u);
+  ASSERT_TRUE(test_support::has_one_event(out));
   const auto& e = out->events[0];
   EXPECT_EQ(e.event_id, "sms:msg:SM5c7d0e6f1a2b3c4d5e6f708192a3b4c5");
   EXPECT_EQ(e.chan, core::channel::sms);
@@ -87,7 +68,7 @@ TEST(SmsTwilio, OversizedTextIsCutOnACodePoint) {
     decoded += "\xE1\xBB\x87";
   }
   const web_form::field_list params = {{"MessageSid", "SM1"}, {"From", "0912345678"}, {"Body", decoded}};
-  const auto signature = sig::base64_encode(
+  const auto signature = core::base64_encode(
       twilio::compute_signature("tw-test-auth-token", std::string("http://gw.example.vn:8080") + target, params));
   const auto out = a->handle(request("MessageSid=SM1&From=0912345678&Body=" + encoded, signature));
   ASSERT_TRUE(out.has_value()) << out.error().message;
@@ -105,7 +86,7 @@ TEST(SmsTwilio, GetWithParamsInTheSignedUrl) {
   r.query = "MessageSid=SM9&From=%2B84912345678&Body=Hi";
   r.target = r.path + "?" + r.query;
   // GET: nothing in the body, the URL (with its query) is all that is signed.
-  const auto good = sig::base64_encode(twilio::compute_signature("tw-test-auth-token", "http://gw.example.vn:8080" + r.target, {}));
+  const auto good = core::base64_encode(twilio::compute_signature("tw-test-auth-token", "http://gw.example.vn:8080" + r.target, {}));
   r.headers.emplace_back("x-twilio-signature", good);
   const auto out = a->handle(r);
   ASSERT_TRUE(out.has_value()) << out.error().message;
@@ -127,20 +108,18 @@ TEST(SmsMentions, FindsValidOnesOnly) {
 }
 
 TEST(SmsGeneric, FieldMapAndSignature) {
-  config::source_config s;
-  s.id = "sms-local";
-  s.channel = "sms";
-  s.preset = "generic";
-  s.options = {{"signature_header", "x-hub-signature-256"},
-               {"secret", "k"},
-               {"field_map", {{"message_id", "msg.id"}, {"from", "msg.from"}, {"to", "msg.to"}, {"body", "msg.text"}}}};
+  const auto s = test_support::source(
+      "sms-local", "sms", "generic",
+      {{"signature_header", "x-hub-signature-256"},
+       {"secret", "k"},
+       {"field_map", {{"message_id", "msg.id"}, {"from", "msg.from"}, {"to", "msg.to"}, {"body", "msg.text"}}}});
   const auto a = sms::make_sms_adapter(s, "sources[1]");
   const std::string body = R"({"msg":{"id":12345,"from":"84912345678","to":"8069","text":"Tư vấn giúp em, email em: lan@example.com"}})";
   inbound_request r;
   r.method = "POST";
   r.body = body;
   r.content_type = "application/json";
-  r.headers.emplace_back("x-hub-signature-256", "sha256=" + sig::to_hex(sig::hmac_sha256("k", body)));
+  r.headers.emplace_back("x-hub-signature-256", "sha256=" + core::to_hex(core::hmac_sha256("k", body)));
   const auto out = a->handle(r);
   ASSERT_TRUE(out.has_value()) << out.error().message;
   const auto& e = out->events.at(0);
@@ -149,7 +128,7 @@ TEST(SmsGeneric, FieldMapAndSignature) {
   EXPECT_TRUE(e.contact.emails.empty());
   EXPECT_EQ(e.extra.at("mentioned_emails"), "lan@example.com");
   EXPECT_EQ(e.extra.at("to_number_raw"), "8069");
-  r.headers.back().second = "sha256=" + sig::to_hex(sig::hmac_sha256("wrong", body));
+  r.headers.back().second = "sha256=" + core::to_hex(core::hmac_sha256("wrong", body));
   EXPECT_EQ(a->handle(r).error().code, core::errc::unauthorized);
 }
 

@@ -1,6 +1,7 @@
 // make_adapter builds the hotline, SMS and email webhook adapters from their sources and
 // names the config path of a bad one.
 #include "adapters/adapter.hpp"
+#include "unit/adapters/adapter_test_support.hpp"
 
 #include <gtest/gtest.h>
 
@@ -8,12 +9,7 @@ namespace lg::adapters {
 namespace {
 
 config::source_config source(std::string channel, std::string preset, nlohmann::json options) {
-  config::source_config s;
-  s.id = "s";
-  s.channel = std::move(channel);
-  s.preset = std::move(preset);
-  s.options = std::move(options);
-  return s;
+  return test_support::source("s", std::move(channel), std::move(preset), std::move(options));
 }
 
 TEST(TelephonyFactory, BuildsEachWebhookChannel) {

@@ -2,60 +2,46 @@
 // "sha256=" prefix), status lists, and config errors.
 #include "adapters/telephony/generic_payload.hpp"
 #include "adapters/telephony/telephony.hpp"
-#include "adapters/signature.hpp"
+#include "core/digest.hpp"
+#include "unit/adapters/adapter_test_support.hpp"
 
 #include <gtest/gtest.h>
 
-#include <fstream>
-#include <sstream>
+#include <cctype>
 
 namespace lg::adapters {
 namespace {
 
-std::string fixture(const std::string& name) {
-  std::ifstream in(std::string(LG_FIXTURES_DIR) + "/telephony/" + name, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+std::string fixture(const std::string& name) { return test_support::fixture("telephony", name); }
 
 // hex(HMAC-SHA256("generic-secret", generic_ended.json)), computed with Python's hmac.
 constexpr const char* ended_hex = "3c7f83f397a75b603e04ae0dcb14988cf0ede68320c5e4bfa67e1e9a0d1b7916";
 
 config::source_config source() {
-  config::source_config s;
-  s.id = "vht";
-  s.channel = "hotline";
-  s.preset = "generic";
-  s.options = {{"signature_header", "X-Signature"},
-               {"secret", "generic-secret"},
-               {"field_map",
-                {{"call_id", "data.id"}, {"from", "data.caller"}, {"to", "data.callee"}, {"status", "data.state"},
-                 {"answered_time", "data.answer_at"}, {"duration", "data.talk_seconds"}}}};
-  return s;
+  return test_support::source(
+      "vht", "hotline", "generic",
+      {{"signature_header", "X-Signature"},
+       {"secret", "generic-secret"},
+       {"field_map",
+        {{"call_id", "data.id"}, {"from", "data.caller"}, {"to", "data.callee"}, {"status", "data.state"},
+         {"answered_time", "data.answer_at"}, {"duration", "data.talk_seconds"}}}});
 }
 
 inbound_request request(std::string body, std::string signature, std::string type = "application/json") {
-  inbound_request r;
-  r.method = "POST";
-  r.target = r.path = "/v1/hooks/telephony/vht";
-  r.body = std::move(body);
-  r.content_type = std::move(type);
-  r.received_at = "2026-11-22T03:00:00.123Z";
-  if (!signature.empty()) r.headers.emplace_back("x-signature", std::move(signature));
-  return r;
+  return test_support::with_header(test_support::post("/v1/hooks/telephony/vht", std::move(body), std::move(type)),
+                                   "x-signature", std::move(signature));
 }
 
 TEST(TelephonyGeneric, HmacHeaderForms) {
   const std::string body = fixture("generic_ended.json");
-  const auto mac = sig::hmac_sha256("generic-secret", body);
-  EXPECT_EQ(sig::to_hex(mac), ended_hex);
+  const auto mac = core::hmac_sha256("generic-secret", body);
+  EXPECT_EQ(core::to_hex(mac), ended_hex);
   EXPECT_TRUE(generic::hmac_header_ok("generic-secret", body, ended_hex));
   std::string upper = ended_hex;
   for (auto& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   EXPECT_TRUE(generic::hmac_header_ok("generic-secret", body, upper));
   EXPECT_TRUE(generic::hmac_header_ok("generic-secret", body, std::string("sha256=") + ended_hex));
-  EXPECT_TRUE(generic::hmac_header_ok("generic-secret", body, sig::base64_encode(mac)));
+  EXPECT_TRUE(generic::hmac_header_ok("generic-secret", body, core::base64_encode(mac)));
   EXPECT_FALSE(generic::hmac_header_ok("other", body, ended_hex));
   EXPECT_FALSE(generic::hmac_header_ok("generic-secret", body + " ", ended_hex));
   EXPECT_FALSE(generic::hmac_header_ok("generic-secret", body, ""));
@@ -65,8 +51,7 @@ TEST(TelephonyGeneric, HmacHeaderForms) {
 TEST(TelephonyGeneric, JsonPathsMakeACall) {
   const auto a = telephony::make_telephony_adapter(source(), "sources[2]");
   const auto out = a->handle(request(fixture("generic_ended.json"), ended_hex));
-  ASSERT_TRUE(out.has_value()) << out.error().message;
-  ASSERT_EQ(out->events.size(), 1u);
+  ASSERT_TRUE(test_support::has_one_event(out));
   const auto& e = out->events[0];
   EXPECT_EQ(e.event_id, "hotline:call:vht-20261122-000123");
   EXPECT_EQ(e.contact.phones.at(0), "+84912345678");

@@ -1,43 +1,25 @@
 // Stringee hotline events: signature (valid, forged, missing), answered vs missed, ignored
 // statuses, quarantine of authentic garbage, and the factory's option checks.
-#include "adapters/signature.hpp"
+#include "core/digest.hpp"
 #include "adapters/telephony/telephony.hpp"
+#include "unit/adapters/adapter_test_support.hpp"
 
 #include <gtest/gtest.h>
-
-#include <fstream>
-#include <sstream>
 
 namespace lg::adapters {
 namespace {
 
-std::string fixture(const std::string& name) {
-  std::ifstream in(std::string(LG_FIXTURES_DIR) + "/telephony/" + name, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+std::string fixture(const std::string& name) { return test_support::fixture("telephony", name); }
 
 config::source_config source(nlohmann::json options) {
-  config::source_config s;
-  s.id = "hotline-hn";
-  s.channel = "hotline";
-  s.preset = "stringee";
-  s.options = std::move(options);
-  return s;
+  return test_support::source("hotline-hn", "hotline", "stringee", std::move(options));
 }
 
 inbound_request request(std::string body, std::string signature = {}) {
-  inbound_request r;
-  r.method = "POST";
-  r.target = r.path = "/v1/hooks/telephony/hotline-hn";
+  auto r = test_support::post("/v1/hooks/telephony/hotline-hn", std::move(body), "application/json");
   r.source_id = "hotline-hn";
-  r.body = std::move(body);
-  r.content_type = "application/json";
   r.remote_ip = "203.0.113.7";
-  r.received_at = "2026-11-22T03:00:00.123Z";
-  if (!signature.empty()) r.headers.emplace_back("x-stringee-signature", std::move(signature));
-  return r;
+  return test_support::with_header(std::move(r), "x-stringee-signature", std::move(signature));
 }
 
 // Base64(HMAC-SHA1("stringee-secret", stringee_answered.json)), computed with Python's hmac.
@@ -47,8 +29,7 @@ auto adapter() { return telephony::make_telephony_adapter(source({{"signing_secr
 
 TEST(TelephonyStringee, SignedAnsweredCallIsAHotlineTouch) {
   const auto out = adapter()->handle(request(fixture("stringee_answered.json"), answered_sig));
-  ASSERT_TRUE(out.has_value()) << out.error().message;
-  ASSERT_EQ(out->events.size(), 1u);
+  ASSERT_TRUE(test_support::has_one_event(out));
   EXPECT_FALSE(out->quarantine_reason);
   const auto& e = out->events[0];
   EXPECT_EQ(e.event_id, "hotline:call:call-vn-1-8F3KD2-1717000000000");
@@ -69,9 +50,8 @@ TEST(TelephonyStringee, ACallerIdTheMetadataDoesNotKnowIsKeptUnverified) {
   auto body = nlohmann::json::parse(fixture("stringee_answered.json"));
   body["from"]["number"] = "84891180920";
   const auto raw = body.dump();
-  const auto out = adapter()->handle(request(raw, sig::base64_encode(sig::hmac_sha1("stringee-secret", raw))));
-  ASSERT_TRUE(out.has_value()) << out.error().message;
-  ASSERT_EQ(out->events.size(), 1u);
+  const auto out = adapter()->handle(request(raw, core::base64_encode(core::hmac_sha1("stringee-secret", raw))));
+  ASSERT_TRUE(test_support::has_one_event(out));
   const auto& c = out->events[0].contact;
   EXPECT_EQ(c.phones, std::vector<std::string>{"+84891180920"});
   EXPECT_EQ(c.unverified_phones, std::vector<std::string>{"+84891180920"});
@@ -106,8 +86,7 @@ TEST(TelephonyStringee, MissedCallIsFlaggedLead) {
   r.query = "token=tok-1";
   r.target += "?token=tok-1";
   const auto out = a->handle(r);
-  ASSERT_TRUE(out.has_value()) << out.error().message;
-  ASSERT_EQ(out->events.size(), 1u);
+  ASSERT_TRUE(test_support::has_one_event(out));
   const auto& e = out->events[0];
   EXPECT_EQ(e.extra.at("missed_call"), "true");
   EXPECT_EQ(e.message, "Cuộc gọi nhỡ");
@@ -179,18 +158,12 @@ TEST(TelephonyStringee, BoundsAndMethod) {
 }
 
 TEST(TelephonyStringee, FactoryNamesTheBadOption) {
-  try {
-    telephony::make_telephony_adapter(source(nlohmann::json::object()), "sources[4]");
-    FAIL() << "an unauthenticated source must not build";
-  } catch (const config::config_error& e) {
-    EXPECT_NE(std::string(e.what()).find("sources[4].options.signing_secret"), std::string::npos) << e.what();
-  }
-  try {
-    telephony::make_telephony_adapter(source({{"signing_secret", "x"}, {"signin_secret", "typo"}}), "sources[1]");
-    FAIL();
-  } catch (const config::config_error& e) {
-    EXPECT_NE(std::string(e.what()).find("sources[1].options.signin_secret: unknown option"), std::string::npos);
-  }
+  test_support::expect_config_error(
+      [] { telephony::make_telephony_adapter(source(nlohmann::json::object()), "sources[4]"); },
+      "sources[4].options.signing_secret", "an unauthenticated source (it must not build)");
+  test_support::expect_config_error(
+      [] { telephony::make_telephony_adapter(source({{"signing_secret", "x"}, {"signin_secret", "typo"}}), "sources[1]"); },
+      "sources[1].options.signin_secret: unknown option", "a misspelt option");
   auto s = source({{"signing_secret", "x"}});
   s.preset = "vht";
   EXPECT_THROW(telephony::make_telephony_adapter(s, "sources[0]"), config::config_error);

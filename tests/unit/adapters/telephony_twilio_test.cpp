@@ -2,22 +2,15 @@
 // values), ports and query strings, forged/wrong URL, and the call-status handling.
 #include "adapters/telephony/telephony.hpp"
 #include "adapters/telephony/twilio_signature.hpp"
-#include "adapters/signature.hpp"
+#include "core/digest.hpp"
+#include "unit/adapters/adapter_test_support.hpp"
 
 #include <gtest/gtest.h>
-
-#include <fstream>
-#include <sstream>
 
 namespace lg::adapters {
 namespace {
 
-std::string fixture(const std::string& name) {
-  std::ifstream in(std::string(LG_FIXTURES_DIR) + "/telephony/" + name, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+std::string fixture(const std::string& name) { return test_support::fixture("telephony", name); }
 
 constexpr const char* token = "tw-test-auth-token";
 constexpr const char* target = "/v1/hooks/telephony/hotline-tw?branch=hn";
@@ -27,34 +20,22 @@ constexpr const char* sig_port_443 = "q7W315jI0pbqVS9gyiNCdcEqm1Y=";
 constexpr const char* sig_port_8443 = "hj/PMkVKUDD/GP3RiQJ6l60udLg=";
 
 config::source_config source(std::string base) {
-  config::source_config s;
-  s.id = "hotline-tw";
-  s.channel = "hotline";
-  s.preset = "twilio";
-  s.options = {{"auth_token", token}};
+  auto s = test_support::source("hotline-tw", "hotline", "twilio", {{"auth_token", token}});
   if (!base.empty()) s.options["public_base_url"] = base;
   return s;
 }
 
 inbound_request request(std::string body, std::string signature, std::string tgt = target) {
-  inbound_request r;
-  r.method = "POST";
-  r.target = tgt;
-  r.path = tgt.substr(0, tgt.find('?'));
-  r.query = tgt.find('?') == std::string::npos ? "" : tgt.substr(tgt.find('?') + 1);
-  r.body = std::move(body);
-  r.content_type = "application/x-www-form-urlencoded; charset=utf-8";
-  r.received_at = "2026-11-22T03:00:00.123Z";
+  auto r = test_support::post(tgt, std::move(body), "application/x-www-form-urlencoded; charset=utf-8");
   r.headers.emplace_back("host", "10.0.0.5:8080");
-  if (!signature.empty()) r.headers.emplace_back("x-twilio-signature", std::move(signature));
-  return r;
+  return test_support::with_header(std::move(r), "x-twilio-signature", std::move(signature));
 }
 
 TEST(TelephonyTwilioSignature, MatchesTwilioDocumentedExample) {
   // The worked example of Twilio's webhook security documentation.
   const web_form::field_list params = {{"To", "+18005551212"}, {"CallSid", "CA1234567890ABCDE"},
                                        {"Caller", "+12349013030"}, {"Digits", "1234"}, {"From", "+12349013030"}};
-  EXPECT_EQ(sig::base64_encode(twilio::compute_signature("12345", "https://mycompany.com/myapp.php?foo=1&bar=2", params)),
+  EXPECT_EQ(core::base64_encode(twilio::compute_signature("12345", "https://mycompany.com/myapp.php?foo=1&bar=2", params)),
             "0/KCTR6DLpKmkAf8muzZqo1nDgQ=");
 }
 
@@ -62,7 +43,7 @@ TEST(TelephonyTwilioSignature, SortsByNameThenValue) {
   const web_form::field_list a = {{"b", "2"}, {"a", "y"}, {"a", "x"}};
   const web_form::field_list b = {{"a", "x"}, {"a", "y"}, {"b", "2"}};
   EXPECT_EQ(twilio::compute_signature("k", "https://h/p", a), twilio::compute_signature("k", "https://h/p", b));
-  EXPECT_EQ(twilio::compute_signature("k", "https://h/p", b), sig::hmac_sha1("k", "https://h/paxayb2"));
+  EXPECT_EQ(twilio::compute_signature("k", "https://h/p", b), core::hmac_sha1("k", "https://h/paxayb2"));
 }
 
 TEST(TelephonyTwilioSignature, UrlVariants) {
@@ -76,8 +57,7 @@ TEST(TelephonyTwilioSignature, UrlVariants) {
 TEST(TelephonyTwilioVoice, CompletedInboundCallIsATouch) {
   const auto a = telephony::make_telephony_adapter(source("https://hooks.example.vn"), "sources[0]");
   const auto out = a->handle(request(fixture("twilio_voice_completed.form"), sig_no_port));
-  ASSERT_TRUE(out.has_value()) << out.error().message;
-  ASSERT_EQ(out->events.size(), 1u);
+  ASSERT_TRUE(test_support::has_one_event(out));
   const auto& e = out->events[0];
   EXPECT_EQ(e.event_id, "hotline:call:CA1f2e3d4c5b6a79880123456789abcdef");
   EXPECT_EQ(e.contact.phones.at(0), "+84912345678");
@@ -124,8 +104,7 @@ TEST(TelephonyTwilioVoice, NoAnswerIsAMissedCall) {
   const auto a = telephony::make_telephony_adapter(source("https://hooks.example.vn"), "sources[0]");
   const auto out =
       a->handle(request(fixture("twilio_voice_no_answer.form"), "MbGnjRe5bKcTeQug3zkczLqbwx8=", "/v1/hooks/telephony/hotline-tw"));
-  ASSERT_TRUE(out.has_value()) << out.error().message;
-  ASSERT_EQ(out->events.size(), 1u);
+  ASSERT_TRUE(test_support::has_one_event(out));
   EXPECT_EQ(out->events[0].extra.at("missed_call"), "true");
   EXPECT_EQ(out->events[0].message, "Cuộc gọi nhỡ");
   EXPECT_EQ(out->events[0].contact.phones.at(0), "+84987654321");
@@ -142,7 +121,7 @@ inbound_request signed_request(const std::string& body) {
     params.emplace_back(pair.substr(0, eq), eq == std::string::npos ? "" : pair.substr(eq + 1));
     rest = amp == std::string::npos ? "" : rest.substr(amp + 1);
   }
-  const auto s = sig::base64_encode(twilio::compute_signature(token, std::string("https://hooks.example.vn") + target, params));
+  const auto s = core::base64_encode(twilio::compute_signature(token, std::string("https://hooks.example.vn") + target, params));
   return request(body, s);
 }
 
@@ -167,7 +146,7 @@ TEST(TelephonyTwilioVoice, IntermediateAndOutboundAreIgnored) {
 TEST(TelephonyTwilioVoice, HostHeaderFallbackWithoutBaseUrl) {
   const auto a = telephony::make_telephony_adapter(source(""), "sources[0]");
   web_form::field_list params = {{"CallSid", "CA3"}, {"CallStatus", "busy"}, {"From", "0912345678"}};
-  const auto s = sig::base64_encode(twilio::compute_signature(token, std::string("http://10.0.0.5:8080") + target, params));
+  const auto s = core::base64_encode(twilio::compute_signature(token, std::string("http://10.0.0.5:8080") + target, params));
   const auto out = a->handle(request("CallSid=CA3&CallStatus=busy&From=0912345678", s));
   ASSERT_TRUE(out.has_value());
   EXPECT_EQ(out->events.at(0).extra.at("missed_call"), "true");

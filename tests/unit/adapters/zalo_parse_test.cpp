@@ -1,6 +1,7 @@
 // The Zalo parser on every documented event kind: both user_submit_info shapes, message
 // touches, follows, ignored deliveries, idempotency keys and exact big-integer ids.
 #include "adapters/zalo/zalo.hpp"
+#include "unit/adapters/adapter_test_support.hpp"
 #include "zalo_test_support.hpp"
 
 #include <gtest/gtest.h>
@@ -14,6 +15,15 @@ const parse_context ctx{"zalo-main", "2026-11-22T03:00:00.123Z", ""};
 
 adapter_output parse_fixture(const std::string& name) { return parse(fixture(name), ctx); }
 
+// One phone (normalized), the street address and the city of a submitted contact.
+void expect_phone_and_address(const core::contact_info& c, const std::string& phone, const std::string& address,
+                              const std::string& city) {
+  ASSERT_EQ(c.phones.size(), 1u);
+  EXPECT_EQ(c.phones[0], phone);
+  EXPECT_EQ(c.address, address);
+  EXPECT_EQ(c.city, city);
+}
+
 core::lead_event only_event(const adapter_output& out) {  // a copy: callers pass temporaries
   EXPECT_FALSE(out.quarantine_reason.has_value()) << out.quarantine_reason.value_or("");
   EXPECT_EQ(out.events.size(), 1u);
@@ -25,13 +35,8 @@ TEST(ZaloParse, SubmitInfoFlatShapeIsAFullContact) {
   const auto& e = only_event(out);
   EXPECT_EQ(e.chan, core::channel::zalo);
   EXPECT_EQ(e.event_id, "zalo:user_submit_info:2468458835296979220:1717000000000");
-  EXPECT_EQ(e.contact.full_name, "Nguyễn Thị Lan");
-  EXPECT_EQ(e.contact.family_name, "Nguyễn");
-  EXPECT_EQ(e.contact.given_name, "Thị Lan");
-  ASSERT_EQ(e.contact.phones.size(), 1u);
-  EXPECT_EQ(e.contact.phones[0], "+84912345678");
-  EXPECT_EQ(e.contact.address, "12 Lê Lợi");
-  EXPECT_EQ(e.contact.city, "Hà Nội");
+  test_support::expect_name(e.contact, "Nguyễn Thị Lan", "Nguyễn", "Thị Lan");
+  expect_phone_and_address(e.contact, "+84912345678", "12 Lê Lợi", "Hà Nội");
   EXPECT_EQ(e.extra.at("district"), "Hoàn Kiếm");
   EXPECT_EQ(e.extra.at("ward"), "Tràng Tiền");
   EXPECT_EQ(e.contact.ids.at("zalo"), "2468458835296979220");
@@ -46,10 +51,7 @@ TEST(ZaloParse, SubmitInfoNestedShapeIsAFullContact) {
   auto out = parse_fixture("user_submit_info_nested.json");
   const auto& e = only_event(out);
   EXPECT_EQ(e.contact.full_name, "Trần Văn Minh");
-  ASSERT_EQ(e.contact.phones.size(), 1u);
-  EXPECT_EQ(e.contact.phones[0], "+84987654321");
-  EXPECT_EQ(e.contact.address, "45 Nguyễn Trãi");
-  EXPECT_EQ(e.contact.city, "Hồ Chí Minh");
+  expect_phone_and_address(e.contact, "+84987654321", "45 Nguyễn Trãi", "Hồ Chí Minh");
   EXPECT_EQ(e.extra.at("ward"), "Phường 7");
   EXPECT_EQ(e.extra.at("date_of_birth"), "01/02/2010");
   EXPECT_EQ(e.extra.at("gender"), "male");

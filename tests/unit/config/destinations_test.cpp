@@ -1,6 +1,7 @@
 // config/destinations.cpp: a full webhook destination, defaults, and each validation message
 // with its path.
 #include "config/config.hpp"
+#include "unit/config/problems.hpp"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -11,8 +12,6 @@ namespace lg::config {
 namespace {
 
 using nlohmann::json;
-using ::testing::Contains;
-using ::testing::HasSubstr;
 
 // base64 of 32 bytes "0123456789abcdef0123456789abcdef"
 constexpr const char* secret_a = "whsec_MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=";
@@ -66,25 +65,25 @@ TEST(ConfigDestinations, ProblemsNameThePath) {
   env_guard env;
   ::setenv("LG_TEST_WHSEC_BAD", "whsec_c2hvcnQ=", 1);  // "short": 5 bytes
   const auto problems = check(json::parse(R"({"destinations":[
-      {"id":"Bad Id","type":"ftp","url":"ftp://x","secrets":["whsec_plain"],"events":["Lead Assigned"],
+      {"id":"Bad Id","type":"F T P","url":"ftp://x","secrets":["whsec_plain"],"events":["Lead Assigned"],
        "retry":{"schedule_s":[0,-1]},"breaker":{"failures":0},"extra":1},
       {"id":"d2","url":"https://x.example","secrets":[{"env":"LG_TEST_WHSEC_BAD"}]},
       {"id":"d3","url":"https://x.example"},
       {"id":"d3","url":"https://x.example","secrets":[{"env":"LG_TEST_WHSEC"}]},
       {"id":"d5","url":"https://x.example","secrets":["whsec_plain"]}]})"));
   ::unsetenv("LG_TEST_WHSEC_BAD");
-  EXPECT_THAT(problems, Contains(HasSubstr("destinations[0].id: must match")));
-  EXPECT_THAT(problems, Contains(HasSubstr("destinations[0].type: unknown type 'ftp'")));
-  EXPECT_THAT(problems, Contains("destinations[0].url: not an http(s) URL"));
-  // An unknown type's own fields are not checked further; a known type's plain-text secret is refused.
-  EXPECT_THAT(problems, Contains(HasSubstr("destinations[4].secrets[0]: must be a secret")));
-  EXPECT_THAT(problems, Contains(HasSubstr("destinations[0].events[0]: an event type")));
-  EXPECT_THAT(problems, Contains(HasSubstr("destinations[0].retry.schedule_s[1]: must be a number of seconds")));
-  EXPECT_THAT(problems, Contains(HasSubstr("destinations[0].breaker.failures")));
-  EXPECT_THAT(problems, Contains("destinations[0].extra: unknown key"));
-  EXPECT_THAT(problems, Contains(HasSubstr("destinations[1].secrets[0]: not a webhook secret")));
-  EXPECT_THAT(problems, Contains(HasSubstr("destinations[2].secrets: required")));
-  EXPECT_THAT(problems, Contains("destinations[3].id: duplicate 'd3'"));
+  // Whether a type exists is its connector registry's to say (gateway's check-config); here only
+  // its spelling.
+  EXPECT_THAT(problems, has_problems({"destinations[0].url: not an http(s) URL", "destinations[0].extra: unknown key",
+                                      "destinations[3].id: duplicate 'd3'"},
+                                     {"destinations[0].id: must match", "destinations[0].type: must match",
+                                      "destinations[0].secrets[0]: must be a secret",
+                                      "destinations[4].secrets[0]: must be a secret",
+                                      "destinations[0].events[0]: an event type",
+                                      "destinations[0].retry.schedule_s[1]: must be a number of seconds",
+                                      "destinations[0].breaker.failures",
+                                      "destinations[1].secrets[0]: not a webhook secret",
+                                      "destinations[2].secrets: required"}));
 }
 
 }  // namespace

@@ -1,7 +1,7 @@
-// gateway/admin_auth: bearer parsing, unknown tokens, role ranks, and the 401 header.
-#include "gateway/admin_auth.hpp"
+// gateway/admin/auth: bearer parsing, unknown tokens, role ranks, and the 401 header.
+#include "gateway/admin/auth.hpp"
 
-#include "adapters/signature.hpp"
+#include "core/digest.hpp"
 
 #include <gtest/gtest.h>
 
@@ -10,9 +10,9 @@ namespace {
 
 config::admin_config tokens() {
   config::admin_config c;
-  c.tokens.push_back({"viewer-1", "viewer", "", adapters::sig::sha256_hex("viewer-token-0000000000")});
-  c.tokens.push_back({"agent-1", "agent", "hn-lan", adapters::sig::sha256_hex("agent-token-00000000000")});
-  c.tokens.push_back({"admin-1", "admin", "", adapters::sig::sha256_hex("admin-token-00000000000")});
+  c.tokens.push_back({"viewer-1", "viewer", "", core::sha256_hex("viewer-token-0000000000")});
+  c.tokens.push_back({"agent-1", "agent", "hn-lan", core::sha256_hex("agent-token-00000000000")});
+  c.tokens.push_back({"admin-1", "admin", "", core::sha256_hex("admin-token-00000000000")});
   return c;
 }
 

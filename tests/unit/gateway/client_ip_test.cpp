@@ -3,38 +3,32 @@
 
 #include <gtest/gtest.h>
 
+#include <vector>
+
 namespace lg::gateway {
 namespace {
 
 asio::ip::address ip(const char* s) { return asio::ip::make_address(s); }
 
 TEST(IpBlock, ParsesAndMatches) {
-  auto b = ip_block::parse("10.0.0.0/8");
-  ASSERT_TRUE(b);
-  EXPECT_TRUE(b->contains(ip("10.1.2.3")));
-  EXPECT_FALSE(b->contains(ip("11.0.0.1")));
-  EXPECT_FALSE(b->contains(ip("::1")));
-
-  auto odd = ip_block::parse("192.168.1.128/25");
-  ASSERT_TRUE(odd);
-  EXPECT_TRUE(odd->contains(ip("192.168.1.200")));
-  EXPECT_FALSE(odd->contains(ip("192.168.1.127")));
-
-  auto single = ip_block::parse("127.0.0.1");
-  ASSERT_TRUE(single);
-  EXPECT_TRUE(single->contains(ip("127.0.0.1")));
-  EXPECT_FALSE(single->contains(ip("127.0.0.2")));
-  // An IPv4-mapped IPv6 peer is the same host.
-  EXPECT_TRUE(single->contains(ip("::ffff:127.0.0.1")));
-
-  auto v6 = ip_block::parse("fd00::/8");
-  ASSERT_TRUE(v6);
-  EXPECT_TRUE(v6->contains(ip("fd12::1")));
-  EXPECT_FALSE(v6->contains(ip("fe80::1")));
-
-  auto all = ip_block::parse("0.0.0.0/0");
-  ASSERT_TRUE(all);
-  EXPECT_TRUE(all->contains(ip("8.8.8.8")));
+  struct block_case {
+    const char* cidr;
+    std::vector<const char*> inside, outside;
+  };
+  const block_case cases[] = {
+      {"10.0.0.0/8", {"10.1.2.3"}, {"11.0.0.1", "::1"}},
+      {"192.168.1.128/25", {"192.168.1.200"}, {"192.168.1.127"}},
+      // An IPv4-mapped IPv6 peer is the same host.
+      {"127.0.0.1", {"127.0.0.1", "::ffff:127.0.0.1"}, {"127.0.0.2"}},
+      {"fd00::/8", {"fd12::1"}, {"fe80::1"}},
+      {"0.0.0.0/0", {"8.8.8.8"}, {}},
+  };
+  for (const auto& c : cases) {
+    const auto b = ip_block::parse(c.cidr);
+    ASSERT_TRUE(b) << c.cidr;
+    for (const char* a : c.inside) EXPECT_TRUE(b->contains(ip(a))) << c.cidr << " " << a;
+    for (const char* a : c.outside) EXPECT_FALSE(b->contains(ip(a))) << c.cidr << " " << a;
+  }
 }
 
 TEST(IpBlock, RejectsGarbage) {

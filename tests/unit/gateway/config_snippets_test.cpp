@@ -6,6 +6,7 @@
 // example shaped like a config is marked `<!-- not a config: … -->` on the line before it.
 #include "gateway/config_check.hpp"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -159,6 +160,22 @@ TEST(ConfigSnippets, ABrokenSnippetIsCaught) {
   EXPECT_NE(problems[0].find("sources[0].channel"), std::string::npos) << problems[0];
   json zalo = {{"id", "z"}, {"channel", "zalo"}, {"options", {{"app_id", "1"}, {"no_such_option", 1}}}};
   EXPECT_FALSE(check_config(*as_config(zalo)).empty());
+  // Destinations: the type is the connector registry's, the options its factory's.
+  json ftp = {{"id", "f"}, {"type", "ftp"}, {"url", "https://x.example"}};
+  EXPECT_EQ(joined(check_config(*as_config(ftp))), "\n  destinations[0].type: no connector for 'ftp'");
+  ::setenv("LG_TEST_CRM_PW", "pw", 1);
+  json crm = {{"id", "crm"}, {"type", "sugarcrm"}, {"url", "https://crm.example"},
+              {"options", {{"username", "u"}, {"password", {{"env", "LG_TEST_CRM_PW"}}}, {"page_size", 0}}}};
+  EXPECT_EQ(joined(check_config(*as_config(crm))),
+            "\n  destinations[0].options.page_size: must be an integer between 1 and 1000");
+  crm["options"]["page_size"] = 10;
+  crm["options"]["notify_secret"] = "written-in-the-file";
+  EXPECT_EQ(joined(check_config(*as_config(crm))),
+            "\n  destinations[0].options.notify_secret: must be a secret {\"env\":\"NAME\"}, not written into the file");
+  ::setenv("LG_TEST_HOOK_SECRET", "whsec_MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=", 1);
+  json hook = {{"id", "h"}, {"type", "webhook"}, {"url", "https://x.example"}, {"direction", "two_way"},
+               {"secrets", {{{"env", "LG_TEST_HOOK_SECRET"}}}}};
+  EXPECT_THAT(joined(check_config(*as_config(hook))), testing::HasSubstr("destinations[0].direction: two_way needs"));
 }
 
 }  // namespace

@@ -3,6 +3,10 @@
 
 #include <gtest/gtest.h>
 
+#include <optional>
+#include <string>
+#include <string_view>
+
 namespace lg::gateway {
 namespace {
 
@@ -71,21 +75,29 @@ TEST(Router, SplitTarget) {
   EXPECT_TRUE(q2.empty());
 }
 
-// dispatch renders 404/405 as JSON errors and labels the route by pattern.
-TEST(Router, DispatchRendersErrors) {
-  const auto r = sample();
+// `r.dispatch` of a `method` request for `target` (a path without query), run to its end: the
+// response, nullopt when it gave none; `label` is the route label dispatch reported.
+std::optional<response> dispatched(const router& r, http::verb method, const std::string& target,
+                                   std::string_view& label) {
   asio::io_context ioc;
-  request req{http::verb::delete_, "/v1/forms/website", 11};
+  request req{method, target, 11};
   std::optional<response> got;
-  std::string_view label;
   asio::co_spawn(
       ioc,
       [&]() -> awaitable<void> {
-        request_context ctx{req, "/v1/forms/website", "", {}, {}, {}, nullptr, 0};
+        request_context ctx{req, target, "", {}, {}, {}, nullptr, 0};
         got = co_await r.dispatch(ctx, label);
       },
       asio::detached);
   ioc.run();
+  return got;
+}
+
+// dispatch renders 404/405 as JSON errors and labels the route by pattern.
+TEST(Router, DispatchRendersErrors) {
+  const auto r = sample();
+  std::string_view label;
+  auto got = dispatched(r, http::verb::delete_, "/v1/forms/website", label);
   ASSERT_TRUE(got);
   EXPECT_EQ(got->result_int(), 405u);
   EXPECT_EQ((*got)[http::field::allow], "POST, OPTIONS");
@@ -93,17 +105,7 @@ TEST(Router, DispatchRendersErrors) {
   EXPECT_NE(got->body().find("\"method_not_allowed\""), std::string::npos);
   EXPECT_EQ(label, "/v1/forms/{source}");
 
-  request req2{http::verb::get, "/missing", 11};
-  got.reset();
-  ioc.restart();
-  asio::co_spawn(
-      ioc,
-      [&]() -> awaitable<void> {
-        request_context ctx{req2, "/missing", "", {}, {}, {}, nullptr, 0};
-        got = co_await r.dispatch(ctx, label);
-      },
-      asio::detached);
-  ioc.run();
+  got = dispatched(r, http::verb::get, "/missing", label);
   ASSERT_TRUE(got);
   EXPECT_EQ(got->result_int(), 404u);
   EXPECT_NE(got->body().find("\"not_found\""), std::string::npos);

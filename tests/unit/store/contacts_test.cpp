@@ -7,15 +7,6 @@
 namespace lg::store {
 namespace {
 
-TEST(Contacts, ParseRfc3339) {
-  EXPECT_EQ(parse_rfc3339("1970-01-01T00:00:00Z"), 0);
-  EXPECT_EQ(parse_rfc3339("2026-11-22T03:00:00.123Z"), 1795316400);
-  EXPECT_EQ(parse_rfc3339("2026-11-22T10:00:00+07:00"), 1795316400);
-  EXPECT_EQ(parse_rfc3339("2026-11-22T03:00:00"), std::nullopt);  // no zone
-  EXPECT_EQ(parse_rfc3339("2026-13-22T03:00:00Z"), std::nullopt);
-  EXPECT_EQ(parse_rfc3339("garbage"), std::nullopt);
-}
-
 TEST(Contacts, TruncateUtf8NeverCutsACharacter) {
   EXPECT_EQ(truncate_utf8("abc", 10), "abc");
   // "Hà" is H, 0xC3 0xA0: cutting at 2 bytes would split the à.

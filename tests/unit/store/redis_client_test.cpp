@@ -8,6 +8,9 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
+#include <string>
+#include <vector>
 
 namespace lg::store {
 namespace {
@@ -92,6 +95,16 @@ bool run_until(asio::io_context& ioc, const std::function<bool()>& pred, std::ch
   return pred();
 }
 
+// Sends `cmd` through `c` and runs `ioc` until its answer came (`limit` at most): the answer, or
+// nullopt when none came in time.
+std::optional<result> exec_and_wait(asio::io_context& ioc, redis_client& c, std::vector<std::string> cmd,
+                                    std::chrono::milliseconds limit = 2s) {
+  auto got = std::make_shared<std::optional<result>>();  // the callback may outlive this call
+  c.exec(std::move(cmd), [got](result r) { *got = std::move(r); });
+  run_until(ioc, [&] { return got->has_value(); }, limit);
+  return *got;
+}
+
 TEST(redis_client, not_started_fails_at_once_with_unavailable) {
   asio::io_context ioc;
   auto c = redis_client::create(ioc, local(1));
@@ -114,9 +127,8 @@ TEST(redis_client, handshake_sends_auth_and_select_before_commands) {
   auto c = redis_client::create(ioc, o);
   c->start();
   ASSERT_TRUE(run_until(ioc, [&] { return c->connected(); }, 2s));
-  std::optional<result> got;
-  c->exec({"PING"}, [&](result r) { got = std::move(r); });
-  ASSERT_TRUE(run_until(ioc, [&] { return got.has_value(); }, 2s));
+  const auto got = exec_and_wait(ioc, *c, {"PING"});
+  ASSERT_TRUE(got.has_value());
   ASSERT_TRUE(got->has_value());
   EXPECT_EQ((*got)->str, "PONG");
   ASSERT_EQ(srv.commands.size(), 3u);
@@ -167,18 +179,16 @@ TEST(redis_client, peer_close_fails_pending_with_unavailable_then_reconnects) {
   auto c = redis_client::create(ioc, local(srv.port()));
   c->start();
   ASSERT_TRUE(run_until(ioc, [&] { return c->connected(); }, 2s));
-  std::optional<result> got;
-  c->exec({"BOOM"}, [&](result r) { got = std::move(r); });
-  ASSERT_TRUE(run_until(ioc, [&] { return got.has_value(); }, 2s));
+  auto got = exec_and_wait(ioc, *c, {"BOOM"});
+  ASSERT_TRUE(got.has_value());
   ASSERT_FALSE(got->has_value());
   EXPECT_EQ(got->error().code, core::errc::unavailable);  // not a timeout: it was fast
   EXPECT_EQ(c->stats().disconnects, 1u);
   ASSERT_TRUE(run_until(ioc, [&] { return c->connected(); }, 2s));
   EXPECT_EQ(c->stats().reconnects, 1u);
   EXPECT_EQ(srv.accepted, 2);
-  got.reset();
-  c->exec({"PING"}, [&](result r) { got = std::move(r); });
-  ASSERT_TRUE(run_until(ioc, [&] { return got.has_value(); }, 2s));
+  got = exec_and_wait(ioc, *c, {"PING"});
+  ASSERT_TRUE(got.has_value());
   ASSERT_TRUE(got->has_value());
 }
 

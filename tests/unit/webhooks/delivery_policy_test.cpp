@@ -12,9 +12,9 @@ using namespace std::chrono_literals;
 using std::chrono::milliseconds;
 using std::chrono::system_clock;
 
-std::expected<http_response, core::error> reply(unsigned status, std::string body = {},
+std::expected<net::http_response, core::error> reply(unsigned status, std::string body = {},
                                                 std::string retry_after = {}) {
-  http_response r;
+  net::http_response r;
   r.status = status;
   r.body = std::move(body);
   if (!retry_after.empty()) r.headers.set("Retry-After", retry_after);
@@ -108,6 +108,56 @@ TEST(DeliveryPolicy, NextAttemptFollowsScheduleJitterAndRetryAfter) {
     const auto t = *next_attempt_at(p, 3, std::nullopt, now, lcg);
     ASSERT_GE(t, now + 24min);
     ASSERT_LE(t, now + 36min);
+  }
+}
+
+// What becomes of an entry after an attempt: the table of outcomes, attempts and Retry-After.
+TEST(DeliveryVerdict, OutcomeAttemptAndPolicyDecide) {
+  retry_policy p;
+  p.delays = {milliseconds(0), milliseconds(5000), milliseconds(60000)};  // three attempts in all
+  p.jitter = 0;
+  const random_source none = [] { return 0.5; };
+  const auto now = std::chrono::system_clock::time_point(std::chrono::seconds(1'800'000'000));
+  auto result = [](attempt_kind k, unsigned status, std::string error = {},
+                   std::optional<milliseconds> retry_after = std::nullopt) {
+    attempt_result r;
+    r.kind = k;
+    r.status = status;
+    r.error = std::move(error);
+    r.retry_after = retry_after;
+    return r;
+  };
+  struct row {
+    const char* what;
+    attempt_result r;
+    unsigned attempt;
+    delivery_verdict::kind_t kind;
+    milliseconds wait;  // retry: after now
+    const char* reason;
+  } rows[] = {
+      {"2xx", result(attempt_kind::delivered, 200), 1, delivery_verdict::delivered, {}, ""},
+      {"4xx at the first attempt", result(attempt_kind::permanent, 422), 1, delivery_verdict::dead, {},
+       "rejected: HTTP 422"},
+      {"5xx at the first attempt", result(attempt_kind::retry, 503), 1, delivery_verdict::retry, milliseconds(5000),
+       "HTTP 503"},
+      {"timeout at the second", result(attempt_kind::retry, 0, "timed out"), 2, delivery_verdict::retry,
+       milliseconds(60000), "timed out"},
+      {"a reply-less failure names itself", result(attempt_kind::retry, 0), 1, delivery_verdict::retry,
+       milliseconds(5000), "no reply"},
+      {"429 with a longer Retry-After", result(attempt_kind::retry, 429, "", milliseconds(120000)), 1,
+       delivery_verdict::retry, milliseconds(120000), "HTTP 429"},
+      {"Retry-After shorter than the schedule", result(attempt_kind::retry, 429, "", milliseconds(1000)), 1,
+       delivery_verdict::retry, milliseconds(5000), "HTTP 429"},
+      {"the last attempt failed", result(attempt_kind::retry, 500), 3, delivery_verdict::dead, {},
+       "attempts exhausted: HTTP 500"},
+      {"a permanent failure late", result(attempt_kind::permanent, 404), 3, delivery_verdict::dead, {},
+       "rejected: HTTP 404"},
+  };
+  for (const auto& r : rows) {
+    const auto v = decide(r.r, r.attempt, p, now, none);
+    EXPECT_EQ(v.kind, r.kind) << r.what;
+    EXPECT_EQ(v.reason, r.reason) << r.what;
+    if (r.kind == delivery_verdict::retry) EXPECT_EQ(v.retry_at - now, r.wait) << r.what;
   }
 }
 

@@ -1,6 +1,6 @@
 // webhooks/sugarcrm: the pure mapping (names, Lead body and ownership, fingerprint, Sugar's
 // date_modified) and the options reader.
-#include "webhooks/sugarcrm/sugarcrm_mapping.hpp"
+#include "webhooks/connectors/sugarcrm/sugarcrm_mapping.hpp"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -16,17 +16,6 @@ TEST(SugarcrmMapping, NamesSplitFamilyFirstOrGivenFirst) {
   EXPECT_EQ(split_name("Lan", false).first, "Lan");  // one word: last_name, which Sugar requires
   EXPECT_EQ(split_name("Lan", true).first, "Lan");
   EXPECT_EQ(split_name("", false).first, "");
-}
-
-TEST(SugarcrmMapping, DateModifiedWithOffsetsAndBadShapes) {
-  EXPECT_EQ(parse_date_modified("1970-01-01T00:00:00+00:00"), 0);
-  EXPECT_EQ(parse_date_modified("2026-11-23T14:00:05Z"), 1'795'442'405);
-  EXPECT_EQ(parse_date_modified("2026-11-23T21:00:05+07:00"), 1'795'442'405);
-  EXPECT_EQ(parse_date_modified("2026-11-23T09:30:05-04:30"), 1'795'442'405);
-  EXPECT_FALSE(parse_date_modified("2026-11-23"));
-  EXPECT_FALSE(parse_date_modified("2026-13-23T14:00:05Z"));
-  EXPECT_FALSE(parse_date_modified("2026-11-23T14:00:05+0700"));
-  EXPECT_FALSE(parse_date_modified("yesterday at noon, more or less"));
 }
 
 TEST(SugarcrmMapping, TheRecordCarriesEveryMappedFieldWithAValue) {

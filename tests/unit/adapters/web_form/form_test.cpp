@@ -1,11 +1,12 @@
 // adapters/web_form/form.cpp, field_mapper.cpp, presets.cpp: one post -> one lead event.
 #include "adapters/web_form/field_mapper.hpp"
 #include "adapters/web_form/web_form.hpp"
+#include "unit/adapters/adapter_test_support.hpp"
 
 #include <gtest/gtest.h>
 
-#include <fstream>
-#include <sstream>
+#include <optional>
+#include <string_view>
 
 namespace lg::adapters::web_form {
 namespace {
@@ -31,27 +32,16 @@ config::source_config website() {
 }
 
 inbound_request post(std::string content_type, std::string body) {
-  inbound_request r;
-  r.method = "POST";
-  r.path = "/v1/forms/website";
-  r.target = r.path;
+  auto r = test_support::post("/v1/forms/website", std::move(body), std::move(content_type));
   r.source_id = "website";
-  r.content_type = std::move(content_type);
-  r.body = std::move(body);
   r.remote_ip = "203.0.113.7";
   r.user_agent = "Mozilla/5.0";
-  r.received_at = "2026-11-22T03:00:00.123Z";
   return r;
 }
 
 constexpr const char* form_ct = "application/x-www-form-urlencoded";
 
-std::string fixture(const std::string& name) {
-  std::ifstream in(std::string(LG_FIXTURES_DIR "/forms/") + name, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+std::string fixture(const std::string& name) { return test_support::fixture("forms", name); }
 
 TEST(ParseForm, UrlencodedVietnameseLead) {
   const auto r = parse_form(website(), post(form_ct,
@@ -63,9 +53,7 @@ TEST(ParseForm, UrlencodedVietnameseLead) {
   const auto& e = r->event;
   EXPECT_EQ(e.source, "website");
   EXPECT_EQ(e.chan, core::channel::web_form);
-  EXPECT_EQ(e.contact.full_name, "Nguyễn Văn An");
-  EXPECT_EQ(e.contact.family_name, "Nguyễn");
-  EXPECT_EQ(e.contact.given_name, "Văn An");
+  test_support::expect_name(e.contact, "Nguyễn Văn An", "Nguyễn", "Văn An");
   EXPECT_EQ(e.contact.phones, std::vector<std::string>{"+84912345678"});
   EXPECT_EQ(e.contact.emails, std::vector<std::string>{"an@example.com"});
   EXPECT_EQ(e.interest.at("program"), "IELTS");
@@ -161,13 +149,9 @@ struct required_case {
 class ParseFormRequired : public ::testing::TestWithParam<required_case> {};
 
 TEST_P(ParseFormRequired, Table) {
-  const auto r = parse_form(website(), post(form_ct, GetParam().body));
-  ASSERT_FALSE(r) << GetParam().body;
-  EXPECT_EQ(r.error().code, GetParam().code);
-  EXPECT_EQ(r.error().field, GetParam().field);
-  if (*GetParam().message) {
-    EXPECT_EQ(r.error().message, GetParam().message);
-  }
+  const auto& row = GetParam();
+  test_support::expect_error(parse_form(website(), post(form_ct, row.body)), row.code, row.field,
+                             *row.message ? std::optional<std::string_view>(row.message) : std::nullopt, row.body);
 }
 
 INSTANTIATE_TEST_SUITE_P(
@@ -279,9 +263,7 @@ TEST(ParseForm, GenericPresetNestedJsonAndNamesSplitByFamilyGiven) {
       "referrer":"https://google.com/","utm_source":"google"})"));
   ASSERT_TRUE(r) << r.error().message;
   const auto& e = r->event;
-  EXPECT_EQ(e.contact.full_name, "Trần Thị Mai");
-  EXPECT_EQ(e.contact.family_name, "Trần");
-  EXPECT_EQ(e.contact.given_name, "Thị Mai");
+  test_support::expect_name(e.contact, "Trần Thị Mai", "Trần", "Thị Mai");
   EXPECT_EQ(e.interest.at("program"), "Toán");
   EXPECT_EQ(e.consent, (std::map<std::string, bool>{{"marketing", true}, {"sms", false}}));
   EXPECT_EQ(e.campaign.page_url, "https://x.vn/a");

@@ -1,5 +1,6 @@
 // adapters/web_form/json_body.cpp
 #include "adapters/web_form/web_form.hpp"
+#include "unit/adapters/adapter_test_support.hpp"
 
 #include <gtest/gtest.h>
 
@@ -62,11 +63,8 @@ void PrintTo(const bad_case& c, std::ostream* os) { *os << c.body; }
 class ParseJsonErrors : public ::testing::TestWithParam<bad_case> {};
 
 TEST_P(ParseJsonErrors, Table) {
-  const auto f = parse(GetParam().body, 3, 8);
-  ASSERT_FALSE(f) << GetParam().body;
-  EXPECT_EQ(f.error().code, GetParam().code);
-  EXPECT_EQ(f.error().message, GetParam().message);
-  EXPECT_EQ(f.error().field, GetParam().field);
+  const auto& row = GetParam();
+  test_support::expect_error(parse(row.body, 3, 8), row.code, row.field, row.message, row.body);
 }
 
 INSTANTIATE_TEST_SUITE_P(

@@ -1,13 +1,11 @@
 // adapters/web_form/multipart.cpp and header_params.cpp.
 #include "adapters/web_form/header_params.hpp"
 #include "adapters/web_form/web_form.hpp"
+#include "unit/adapters/adapter_test_support.hpp"
 
 #include <gtest/gtest.h>
 
 #include <ostream>
-
-#include <fstream>
-#include <sstream>
 
 namespace lg::adapters::web_form {
 namespace {
@@ -31,10 +29,8 @@ std::expected<field_list, core::error> parse(std::string_view body, std::string_
 }
 
 TEST(ParseMultipart, BrowserBodyFromFixture) {
-  std::ifstream in(LG_FIXTURES_DIR "/forms/multipart_browser.txt", std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  const auto f = parse(ss.str(), "multipart/form-data; boundary=----WebKitFormBoundary7MA4YWxkTrZu0gW");
+  const auto f = parse(test_support::fixture("forms", "multipart_browser.txt"),
+                       "multipart/form-data; boundary=----WebKitFormBoundary7MA4YWxkTrZu0gW");
   ASSERT_TRUE(f) << f.error().message;
   // The file part "cv" is skipped; the multi-line value keeps its inner CRLF.
   EXPECT_EQ(*f, (field_list{{"ho_ten", "Nguyễn Văn An"},
@@ -138,45 +134,46 @@ void PrintTo(const bad_case& c, std::ostream* os) { *os << c.body; }
 class ParseMultipartErrors : public ::testing::TestWithParam<bad_case> {};
 
 TEST_P(ParseMultipartErrors, AreBadRequests) {
-  const auto f = parse(GetParam().body, GetParam().type);
-  ASSERT_FALSE(f);
-  EXPECT_EQ(f.error().code, errc::bad_request);
-  EXPECT_EQ(f.error().message, GetParam().message);
-  EXPECT_EQ(f.error().field, GetParam().field);
+  const auto& row = GetParam();
+  test_support::expect_error(parse(row.body, row.type), errc::bad_request, row.field, row.message, row.body);
 }
 
 const std::string one_part = crlf("--XyZ\nContent-Disposition: form-data; name=\"a\"\n\n1\n--XyZ--");
 
+// A Content-Type that is refused, sent with one good part.
+bad_case type_error(std::string type, std::string message) {
+  return {one_part, std::move(type), std::move(message), "content-type"};
+}
+
+// A body (written with LF, sent with CRLF) that is refused under a good Content-Type.
+bad_case body_error(std::string_view lf_body, std::string message) { return {crlf(lf_body), ct, std::move(message), ""}; }
+
 INSTANTIATE_TEST_SUITE_P(
     Table, ParseMultipartErrors,
     ::testing::Values(
-        bad_case{one_part, "multipart/form-data", "multipart/form-data without a boundary", "content-type"},
-        bad_case{one_part, "multipart/form-data; boundary=\"\"", "multipart/form-data without a boundary",
-                 "content-type"},
-        bad_case{one_part, "multipart/form-data; boundary=\"XyZ", "malformed Content-Type parameters",
-                 "content-type"},
-        bad_case{one_part, "multipart/form-data; boundary=" + std::string(71, 'b'),
-                 "multipart boundary is longer than 70 characters", "content-type"},
-        bad_case{"a=1&b=2", ct, "multipart body has no boundary line", ""},
-        bad_case{crlf("--XyZ\nContent-Disposition: form-data; name=\"a\"\n\n1\n"), ct,
-                 "multipart body has no closing boundary", ""},
-        bad_case{crlf("--XyZ\nContent-Disposition: form-data; name=\"a\"\n\n1\n--XyZ\n"), ct,
-                 "multipart body has no closing boundary", ""},
-        bad_case{crlf("--XyZ\nContent-Disposition: form-data; name=\"a\"\n"), ct,
-                 "multipart body has no closing boundary", ""},
-        bad_case{"--XyZ", ct, "multipart body has no closing boundary", ""},
-        bad_case{crlf("--XyZjunk\nContent-Disposition: form-data; name=\"a\"\n\n1\n--XyZ--"), ct,
-                 "multipart boundary line is followed by other text", ""},
-        bad_case{crlf("--XyZ\nContent-Type: text/plain\n\n1\n--XyZ--"), ct,
-                 "multipart part 1 has no Content-Disposition: form-data", ""},
-        bad_case{crlf("--XyZ\nContent-Disposition: attachment; name=\"a\"\n\n1\n--XyZ--"), ct,
-                 "multipart part 1 has no Content-Disposition: form-data", ""},
-        bad_case{crlf("--XyZ\nContent-Disposition: form-data; name=\"a\"\n\n1\n--XyZ\n"
-                      "Content-Disposition: form-data\n\n2\n--XyZ--"),
-                 ct, "multipart part 2 has no name", ""},
-        bad_case{crlf("--XyZ\nno colon here\n\n1\n--XyZ--"), ct, "multipart part 1 has a malformed header", ""},
-        bad_case{crlf("--XyZ\nContent-Disposition: form-data; name=\"a\n\n1\n--XyZ--"), ct,
-                 "multipart part 1 has a malformed Content-Disposition", ""}));
+        type_error("multipart/form-data", "multipart/form-data without a boundary"),
+        type_error("multipart/form-data; boundary=\"\"", "multipart/form-data without a boundary"),
+        type_error("multipart/form-data; boundary=\"XyZ", "malformed Content-Type parameters"),
+        type_error("multipart/form-data; boundary=" + std::string(71, 'b'),
+                   "multipart boundary is longer than 70 characters"),
+        body_error("a=1&b=2", "multipart body has no boundary line"),
+        body_error("--XyZ\nContent-Disposition: form-data; name=\"a\"\n\n1\n", "multipart body has no closing boundary"),
+        body_error("--XyZ\nContent-Disposition: form-data; name=\"a\"\n\n1\n--XyZ\n",
+                   "multipart body has no closing boundary"),
+        body_error("--XyZ\nContent-Disposition: form-data; name=\"a\"\n", "multipart body has no closing boundary"),
+        body_error("--XyZ", "multipart body has no closing boundary"),
+        body_error("--XyZjunk\nContent-Disposition: form-data; name=\"a\"\n\n1\n--XyZ--",
+                   "multipart boundary line is followed by other text"),
+        body_error("--XyZ\nContent-Type: text/plain\n\n1\n--XyZ--",
+                   "multipart part 1 has no Content-Disposition: form-data"),
+        body_error("--XyZ\nContent-Disposition: attachment; name=\"a\"\n\n1\n--XyZ--",
+                   "multipart part 1 has no Content-Disposition: form-data"),
+        body_error("--XyZ\nContent-Disposition: form-data; name=\"a\"\n\n1\n--XyZ\n"
+                   "Content-Disposition: form-data\n\n2\n--XyZ--",
+                   "multipart part 2 has no name"),
+        body_error("--XyZ\nno colon here\n\n1\n--XyZ--", "multipart part 1 has a malformed header"),
+        body_error("--XyZ\nContent-Disposition: form-data; name=\"a\n\n1\n--XyZ--",
+                   "multipart part 1 has a malformed Content-Disposition")));
 
 TEST(ParseMultipart, HugePartHeadersAre413) {
   const auto f = parse(crlf("--XyZ\nContent-Disposition: form-data; name=\"a\"\nX-Pad: " + std::string(9000, 'p') +
@@ -188,10 +185,7 @@ TEST(ParseMultipart, HugePartHeadersAre413) {
 // A body cut anywhere before its closing delimiter is an error, never a shorter form; every
 // single-byte corruption is answered (ASan/UBSan watch the reads).
 TEST(ParseMultipart, TruncationsFailAndCorruptionsAreAnswered) {
-  std::ifstream in(LG_FIXTURES_DIR "/forms/multipart_browser.txt", std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  const std::string body = ss.str();
+  const std::string body = test_support::fixture("forms", "multipart_browser.txt");
   const std::string type = "multipart/form-data; boundary=----WebKitFormBoundary7MA4YWxkTrZu0gW";
   const auto closing = body.rfind("--\r\n");
   ASSERT_NE(closing, std::string::npos);

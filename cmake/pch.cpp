@@ -1,0 +1,1 @@
+// The translation unit that lg_pch's precompiled header is built with (cmake/pch.cmake).
