@@ -11,6 +11,12 @@ find_package(PkgConfig REQUIRED)
 pkg_check_modules(HIREDIS REQUIRED IMPORTED_TARGET hiredis)
 # MIME parsing of polled email (adapters/email/mime_message).
 pkg_check_modules(GMIME REQUIRED IMPORTED_TARGET gmime-3.0)
+# hiredis and GMime put these in their pkg-config flags, so only the files that use them would
+# compile with them; GCC then refuses the one precompiled header (cmake/pch.cmake) in those
+# files. Defined everywhere, every file compiles against the same header set; on 64-bit Linux
+# they change nothing (off_t is 64 bits already; the second only names the *64 aliases).
+add_compile_definitions(_FILE_OFFSET_BITS=64 _LARGEFILE64_SOURCE)
+add_compile_options(-pthread)
 
 # libphonenumber ships no CMake package on Debian.
 find_path(PHONENUMBER_INCLUDE_DIR phonenumbers/phonenumberutil.h REQUIRED)

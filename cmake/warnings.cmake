@@ -6,6 +6,8 @@ if(LG_WERROR)
 endif()
 
 if(LG_SANITIZE)
-  add_compile_options(-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
+  # -g1: the line tables a sanitizer report needs, without the full debug info (a tenth of the
+  # compile time, and much smaller test binaries to link).
+  add_compile_options(-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined -g1)
   add_link_options(-fsanitize=address,undefined)
 endif()

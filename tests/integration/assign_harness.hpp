@@ -1,6 +1,7 @@
 // Helpers of the assignment integration tests: a Redis client driven on the test thread (each
 // call runs one coroutine to completion, bounded), teams seeded straight into the store, and
-// the clock points the scripts take.
+// the clock points the scripts take. The store calls live in assign_harness.cpp (built once, in
+// lg_integration_support).
 #pragma once
 
 #include "identity_harness.hpp"
@@ -16,26 +17,12 @@ namespace lg::test {
 // Monday 2026-11-23 00:00 local (the tests pass local minute and weekday themselves).
 inline constexpr std::int64_t monday_ms = 1795366800000LL;
 
-inline store::clock_point at_minute(std::int64_t minutes_after_monday_midnight) {
-  store::clock_point c;
-  c.epoch_ms = monday_ms + minutes_after_monday_midnight * 60000;
-  c.minute_of_day = static_cast<int>(minutes_after_monday_midnight % 1440);
-  c.iso_weekday = static_cast<int>(minutes_after_monday_midnight / 1440 % 7) + 1;
-  return c;
-}
+store::clock_point at_minute(std::int64_t minutes_after_monday_midnight);
 
 class assign_env {
  public:
-  explicit assign_env(const std::string& tenant) {
-    opts.tenant = tenant;
-    redis_ = store::redis_client::create(ioc_, test_redis_options());
-    redis_->start();
-    wait_connected(*redis_, &ioc_);
-  }
-  ~assign_env() {
-    redis_->stop();
-    ioc_.poll();
-  }
+  explicit assign_env(const std::string& tenant);
+  ~assign_env();
 
   // Runs f(redis) as a coroutine to completion and returns its value.
   template <class T>
@@ -47,79 +34,33 @@ class assign_env {
     return std::move(*out);
   }
 
-  store::redis_reply exec(std::vector<std::string> cmd) {
-    auto r = run<std::expected<store::redis_reply, core::error>>(
-        [&](store::redis_client& c) { return c.async_exec(cmd); });
-    if (!r) throw std::runtime_error("redis: " + r.error().message);
-    return std::move(*r);
-  }
+  store::redis_reply exec(std::vector<std::string> cmd);
   long long integer(std::vector<std::string> cmd) { return exec(std::move(cmd)).integer; }
   std::string str(std::vector<std::string> cmd) { return exec(std::move(cmd)).str; }
 
-  void seed(const store::team_record& t, bool overwrite = true) {
-    auto r = run<std::expected<bool, core::error>>(
-        [&](store::redis_client& c) { return store::async_seed_team(c, opts, t, overwrite); });
-    if (!r) throw std::runtime_error("seed: " + r.error().message);
-  }
+  void seed(const store::team_record& t, bool overwrite = true);
 
-  store::assignment assign(const store::assign_request& req, const store::clock_point& now) {
-    auto r = run<std::expected<store::assignment, core::error>>(
-        [&](store::redis_client& c) { return store::async_assign(c, opts, req, now); });
-    if (!r) throw std::runtime_error("assign: " + r.error().message);
-    return *r;
-  }
+  store::assignment assign(const store::assign_request& req, const store::clock_point& now);
 
   std::expected<std::vector<store::assignment>, core::error> release(const std::string& ev,
-                                                                     const store::clock_point& now) {
-    return run<std::expected<std::vector<store::assignment>, core::error>>(
-        [&](store::redis_client& c) { return store::async_release(c, opts, ev, "closed", now); });
-  }
+                                                                     const store::clock_point& now);
 
   std::expected<void, core::error> accept(const std::string& ev, const std::string& m,
-                                          const store::clock_point& now) {
-    return run<std::expected<void, core::error>>(
-        [&](store::redis_client& c) { return store::async_accept(c, opts, ev, m, now); });
-  }
+                                          const store::clock_point& now);
 
-  store::sweep_result sweep(const store::clock_point& now) {
-    auto r = run<std::expected<store::sweep_result, core::error>>(
-        [&](store::redis_client& c) { return store::async_sweep(c, opts, now); });
-    if (!r) throw std::runtime_error("sweep: " + r.error().message);
-    return *r;
-  }
+  store::sweep_result sweep(const store::clock_point& now);
 
   std::expected<std::optional<store::assignment>, core::error> claim(const std::string& team, const std::string& m,
-                                                                    const store::clock_point& now) {
-    return run<std::expected<std::optional<store::assignment>, core::error>>(
-        [&](store::redis_client& c) { return store::async_claim(c, opts, team, m, now); });
-  }
+                                                                     const store::clock_point& now);
 
   std::vector<store::assignment> set_state(const std::string& team, const std::string& m, bool active,
-                                           const store::clock_point& now) {
-    auto r = run<std::expected<std::vector<store::assignment>, core::error>>(
-        [&](store::redis_client& c) { return store::async_set_member_state(c, opts, team, m, active, now); });
-    if (!r) throw std::runtime_error("state: " + r.error().message);
-    return *r;
-  }
+                                           const store::clock_point& now);
 
-  std::vector<std::string> available(const std::string& team, const store::clock_point& now) {
-    auto r = run<std::expected<std::vector<std::string>, core::error>>(
-        [&](store::redis_client& c) { return store::async_available_members(c, opts, team, now); });
-    if (!r) throw std::runtime_error("duty: " + r.error().message);
-    return *r;
-  }
+  std::vector<std::string> available(const std::string& team, const store::clock_point& now);
 
   // The contact's timeline entries, oldest first, as the contacts API reads them (so a first
   // touch the contact hash keeps inline counts too).
-  std::vector<nlohmann::json> timeline(const std::string& contact) {
-    auto r = run<std::expected<std::optional<nlohmann::json>, core::error>>(
-        [&](store::redis_client& c) { return store::async_get_contact(c, opts.tenant, contact, 200); });
-    if (!r || !r->has_value()) throw std::runtime_error("timeline: no contact " + contact);
-    std::vector<nlohmann::json> out;
-    const auto& tl = (**r).at("timeline");
-    for (auto it = tl.rbegin(); it != tl.rend(); ++it) out.push_back(*it);
-    return out;
-  }
+  std::vector<nlohmann::json> timeline(const std::string& contact);
 
   store::redis_client& client() { return *redis_; }
 
@@ -130,16 +71,7 @@ class assign_env {
   std::shared_ptr<store::redis_client> redis_;
 };
 
-inline store::member_record member(std::string id, int weight = 1, int capacity = 0) {
-  store::member_record m;
-  m.id = id;
-  m.name = "Member " + id;
-  m.crm_user_id = "crm-" + id;
-  m.weight = weight;
-  m.capacity = capacity;
-  m.id = std::move(id);
-  return m;
-}
+store::member_record member(std::string id, int weight = 1, int capacity = 0);
 
 inline store::team_record team(std::string id, std::vector<store::member_record> members,
                                std::string fallback = {}) {

@@ -174,6 +174,9 @@ TEST_F(delivery_test, RetryAfterIsHonoured) {
   const auto* w = pool->worker("crm");
   ASSERT_NE(w, nullptr);
   ASSERT_TRUE(wait_for([&] { return rx.requests() >= 1; }, 10s));
+  // The answer handled (the entry parked for its retry) before the clock moves: the second is
+  // counted from the simulated now of that moment.
+  ASSERT_TRUE(wait_for([&] { return integer({"HLEN", store::keys::delivery_parked(tenant_, "crm")}) > 0; }, 10s));
   // The schedule alone would have retried every ~100 ms; Retry-After holds it for a second.
   for (int i = 0; i < 9; ++i) {
     clock.advance(100ms);

@@ -1,6 +1,7 @@
 // Shared by the webhook, partner API and quarantine integration tests: an in-process server
 // whose config has one source per webhook channel (plain test secrets), the signing helpers
-// each provider uses, and readers for the tenant's inbound and quarantine streams.
+// each provider uses, and readers for the tenant's inbound and quarantine streams. The
+// definitions live in hooks_harness.cpp (built once, in lg_integration_support).
 #pragma once
 
 #include "core/digest.hpp"
@@ -35,74 +36,24 @@ inline const std::string mailgun_key = "mailgun-signing-key-for-tests";
 inline const std::string partner_key = "partner-api-key-for-tests-0001";
 inline const std::string viewer_token = "viewer-token-for-tests-0123456789";
 
-inline std::string fixture(const std::string& name) { return fixture_text("hooks/" + name); }
+std::string fixture(const std::string& name);
 
-inline nlohmann::json config_json(const std::string& redis_url) {
-  auto j = server_config_head(fresh_tenant("hooks"), redis_url, 1 << 20, "error");
-  j["admin"] = {{"tokens", nlohmann::json::array({token_entry("ops", "viewer", viewer_token)})}};
-  j["sources"] = {
-      {{"id", "zalo-oa"},
-       {"channel", "zalo"},
-       {"options", {{"app_id", zalo_app_id}, {"oa_id", "4410293847561029384"}, {"oa_secret_key", zalo_secret}}}},
-      {{"id", "fb-page"},
-       {"channel", "facebook_messenger"},
-       {"options", {{"app_secret", fb_app_secret}, {"verify_token", fb_verify_token}}}},
-      {{"id", "hotline-main"}, {"channel", "hotline"}, {"preset", "stringee"},
-       {"options", {{"signing_secret", stringee_secret}}}},
-      {{"id", "sms-twilio"}, {"channel", "sms"}, {"preset", "twilio"},
-       {"options", {{"auth_token", twilio_token}, {"public_base_url", twilio_base}}}},
-      {{"id", "mail-in"}, {"channel", "email"}, {"preset", "mailgun"}, {"options", {{"signing_key", mailgun_key}}}},
-      {{"id", "partner-crm"}, {"channel", "api"}, {"options", {{"api_key_sha256", {core::sha256_hex(partner_key)}}}}},
-      phone_form_source()};
-  return j;
-}
+nlohmann::json config_json(const std::string& redis_url);
 
 // X-ZEvent-Signature: mac=<hex sha256(app_id + body + timestamp + secret)>, with the app_id and
 // timestamp read from the body as Zalo does.
-inline std::string zalo_signature(const std::string& body, const std::string& secret = zalo_secret) {
-  auto j = nlohmann::json::parse(body, nullptr, false);
-  std::string app = zalo_app_id;
-  std::string ts;
-  if (j.is_object()) {
-    if (j.contains("app_id")) app = j["app_id"].get<std::string>();
-    if (j.contains("timestamp")) ts = j["timestamp"].get<std::string>();
-  }
-  return "mac=" + core::sha256_hex(app + body + ts + secret);
-}
+std::string zalo_signature(const std::string& body, const std::string& secret = zalo_secret);
 
-inline std::string facebook_signature(const std::string& body, const std::string& secret = fb_app_secret) {
-  return "sha256=" + core::to_hex(core::hmac_sha256(secret, body));
-}
+std::string facebook_signature(const std::string& body, const std::string& secret = fb_app_secret);
 
-inline std::string stringee_signature(const std::string& body, const std::string& secret = stringee_secret) {
-  return core::base64_encode(core::hmac_sha1(secret, body));
-}
+std::string stringee_signature(const std::string& body, const std::string& secret = stringee_secret);
 
 // Base64 HMAC-SHA1 over the public URL + the sorted form parameters.
-inline std::string twilio_signature(const std::string& target, const std::string& form_body,
-                                    const std::string& token = twilio_token) {
-  adapters::inbound_request in;
-  in.body = form_body;
-  in.content_type = "application/x-www-form-urlencoded";
-  auto fields = adapters::hook::form_fields(in, 100, 4096);
-  EXPECT_TRUE(fields.has_value());
-  return core::base64_encode(
-      adapters::twilio::compute_signature(token, twilio_base + target, fields ? *fields : adapters::hook::field_list{}));
-}
+std::string twilio_signature(const std::string& target, const std::string& form_body,
+                             const std::string& token = twilio_token);
 
 // The Mailgun fixture with a current timestamp and its signature field appended.
-inline std::string signed_mailgun_form(const std::string& key = mailgun_key) {
-  std::string form = fixture("mailgun.form");
-  const std::string ts = std::to_string(std::chrono::duration_cast<std::chrono::seconds>(
-                                            std::chrono::system_clock::now().time_since_epoch())
-                                            .count());
-  const auto at = form.find("{TIMESTAMP}");
-  EXPECT_NE(at, std::string::npos);
-  form.replace(at, 11, ts);
-  const auto token_at = form.find("token=") + 6;
-  const std::string token = form.substr(token_at, form.find('&', token_at) - token_at);
-  return form + "&signature=" + core::to_hex(core::hmac_sha256(key, ts + token));
-}
+std::string signed_mailgun_form(const std::string& key = mailgun_key);
 
 struct stream_entry {
   std::string id;
@@ -110,101 +61,43 @@ struct stream_entry {
 };
 
 // XRANGE of a stream, oldest first.
-inline std::vector<stream_entry> read_stream(const std::string& url, const std::string& key) {
-  (void)url;  // the one test Redis (test_redis_options)
-  blocking_redis r;
-  std::vector<stream_entry> out;
-  for (const auto& entry : r.exec({"XRANGE", key, "-", "+"}).elements) {
-    stream_entry e;
-    e.id = entry.elements.at(0).str;
-    const auto& fields = entry.elements.at(1).elements;
-    for (std::size_t i = 0; i + 1 < fields.size(); i += 2) e.fields[fields[i].str] = fields[i + 1].str;
-    out.push_back(std::move(e));
-  }
-  return out;
-}
+std::vector<stream_entry> read_stream(const std::string& url, const std::string& key);
 
 // The lead events on lg:{t}:in, oldest first.
-inline std::vector<nlohmann::json> inbound_events(const std::string& url, const std::string& tenant) {
-  std::vector<nlohmann::json> out;
-  for (const auto& e : read_stream(url, store::keys::inbound(tenant))) {
-    auto it = e.fields.find("lead");
-    if (it != e.fields.end()) out.push_back(nlohmann::json::parse(it->second));
-  }
-  return out;
-}
+std::vector<nlohmann::json> inbound_events(const std::string& url, const std::string& tenant);
 
-inline std::vector<stream_entry> quarantine_entries(const std::string& url, const std::string& tenant) {
-  return read_stream(url, store::keys::quarantine(tenant));
-}
+std::vector<stream_entry> quarantine_entries(const std::string& url, const std::string& tenant);
 
 // The value of one series in /metrics ("name{labels}"), or -1 when absent.
-inline double metric_value(unsigned short port, const std::string& series) {
-  auto a = http_request(port, http::verb::get, "/metrics");
-  std::istringstream lines(a.body);
-  std::string line;
-  while (std::getline(lines, line)) {
-    if (line.rfind(series + " ", 0) == 0) return std::stod(line.substr(series.size() + 1));
-  }
-  return -1;
-}
+double metric_value(unsigned short port, const std::string& series);
 
 // A server with the hooks config, ready (its Redis connection up).
 class HooksTest : public ::testing::Test {
  public:
-  void SetUp() override {
-    LG_REQUIRE_REDIS_URL(url);
-    url_ = url;
-    server_ = std::make_unique<test_server>(config::parse(config_json(url_)));
-    ASSERT_TRUE(server_->wait_ready());
-  }
+  void SetUp() override;
   unsigned short port() const { return server_->port(); }
   const std::string& tenant() const { return server_->cfg().tenant; }
-  std::vector<nlohmann::json> events() const { return inbound_events(url_, tenant()); }
-  std::vector<stream_entry> quarantined() const { return quarantine_entries(url_, tenant()); }
+  std::vector<nlohmann::json> events() const;
+  std::vector<stream_entry> quarantined() const;
 
-  http_answer post(const std::string& target, const std::string& body, std::map<std::string, std::string> headers) {
-    return http_request(port(), http::verb::post, target, body, headers);
-  }
-  http_answer post_zalo(const std::string& body, const std::string& signature) {
-    return post("/v1/hooks/zalo/zalo-oa", body,
-                {{"Content-Type", "application/json"}, {"X-ZEvent-Signature", signature}});
-  }
-  http_answer post_facebook(const std::string& body, const std::string& signature) {
-    return post("/v1/hooks/facebook/fb-page", body,
-                {{"Content-Type", "application/json"}, {"X-Hub-Signature-256", signature}});
-  }
+  http_answer post(const std::string& target, const std::string& body, std::map<std::string, std::string> headers);
+  http_answer post_zalo(const std::string& body, const std::string& signature);
+  http_answer post_facebook(const std::string& body, const std::string& signature);
   http_answer post_signed_zalo(const std::string& body) { return post_zalo(body, zalo_signature(body)); }
   http_answer post_signed_facebook(const std::string& body) { return post_facebook(body, facebook_signature(body)); }
   // ASSERTs that the delivery answered `a` is a 200 and that lg:{t}:in then holds `n` events,
   // left in `ev`; call it as ASSERT_NO_FATAL_FAILURE(expect_events(a, n, ev)).
-  void expect_events(const http_answer& a, std::size_t n, std::vector<nlohmann::json>& ev) const {
-    ASSERT_EQ(a.status, 200u) << a.body;
-    ev = events();
-    ASSERT_EQ(ev.size(), n);
-  }
+  void expect_events(const http_answer& a, std::size_t n, std::vector<nlohmann::json>& ev) const;
   // ASSERTs that the delivery answered `a` is a 200 that left no event but `n` quarantine
   // entries, left in `q`; call it as ASSERT_NO_FATAL_FAILURE(expect_quarantined(a, n, q)).
-  void expect_quarantined(const http_answer& a, std::size_t n, std::vector<stream_entry>& q) const {
-    ASSERT_EQ(a.status, 200u) << a.body;
-    EXPECT_TRUE(events().empty());
-    q = quarantined();
-    ASSERT_EQ(q.size(), n);
-  }
-  http_answer admin_get(const std::string& target, const std::string& token = viewer_token) {
-    std::map<std::string, std::string> h;
-    if (!token.empty()) h["Authorization"] = "Bearer " + token;
-    return http_request(port(), http::verb::get, target, {}, h);
-  }
+  void expect_quarantined(const http_answer& a, std::size_t n, std::vector<stream_entry>& q) const;
+  http_answer admin_get(const std::string& target, const std::string& token = viewer_token);
 
   std::string url_;
   std::unique_ptr<test_server> server_;
 };
 
 // The body with one byte changed (a character in the middle flipped).
-inline std::string altered(std::string body) {
-  body[body.size() / 2] = static_cast<char>(body[body.size() / 2] ^ 0x01);
-  return body;
-}
+std::string altered(std::string body);
 
 }  // namespace lg::test::hooks

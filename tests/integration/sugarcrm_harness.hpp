@@ -1,6 +1,7 @@
 // The fixture of the sugarcrm destination tests: tests/support/fake_sugarcrm.hpp and a real
 // Redis; contacts are made by resolve.lua and leads given by assign.lua, as in production; pushes
-// go through the connector, pulls through the poller.
+// go through the connector, pulls through the poller. The definitions live in
+// sugarcrm_harness.cpp (built once, in lg_integration_support).
 #pragma once
 
 #include "store/assignments.hpp"
@@ -23,153 +24,48 @@ namespace sg = webhooks::sugarcrm;
 
 class sugarcrm_test : public delivery_test {
  protected:
-  void SetUp() override {
-    delivery_test::SetUp();
-    seed_team(0);
-  }
+  void SetUp() override;
 
   // Team hn: m1 (CRM user crm-user-7) and m2 (crm-user-8), round robin, `capacity` each (0: none).
-  void seed_team(int capacity) {
-    store::team_record t;
-    t.id = "hn";
-    t.members = {store::member_record{"m1", "Lan", "crm-user-7", 1, capacity, true, ""},
-                 store::member_record{"m2", "Minh", "crm-user-8", 1, capacity, true, ""}};
-    run([&]() -> awaitable<void> {
-      auto r = co_await store::async_seed_team(*redis_, assign_opts(), t, true);
-      EXPECT_TRUE(r.has_value());
-    });
-  }
+  void seed_team(int capacity);
 
   // The instant assignments are made at, plus `minutes` (a Monday, 10:00 in the tenant's zone).
-  static store::clock_point at(int minutes) {
-    return store::clock_point{1'763'866'800'000 + minutes * 60'000LL, 600 + minutes, 1};
-  }
+  static store::clock_point at(int minutes);
 
   // The SLA sweep `minutes` after the assignments.
-  store::sweep_result sweep(int minutes) {
-    store::sweep_result out;
-    run([&]() -> awaitable<void> {
-      auto r = co_await store::async_sweep(*redis_, assign_opts(), at(minutes));
-      EXPECT_TRUE(r.has_value());
-      if (r) out = *r;
-    });
-    return out;
-  }
+  store::sweep_result sweep(int minutes);
 
-  store::assign_options assign_opts() const {
-    store::assign_options o;
-    o.tenant = tenant_;
-    return o;
-  }
+  store::assign_options assign_opts() const;
 
-  void run(std::function<awaitable<void>()> body) { ASSERT_TRUE(run_bounded(ioc_, std::move(body), std::chrono::seconds(20))); }
+  void run(std::function<awaitable<void>()> body);
 
   // A contact made the way the processing worker makes it; returns its id.
   std::string contact(const std::string& event_id, const std::string& name, const std::string& phone,
-                      const std::string& email = {}) {
-    core::lead_event e;
-    e.event_id = event_id;
-    e.lead_id = "L-" + event_id;
-    e.source = "website";
-    e.received_at = e.occurred_at = "2026-11-23T03:00:00.000Z";
-    e.contact.full_name = name;
-    e.contact.phones = {phone};
-    if (!email.empty()) e.contact.emails = {email};
-    e.campaign.utm["utm_campaign"] = "he-2026";
-    store::resolve_options ro;
-    ro.tenant = tenant_;
-    std::string id;
-    run([&]() -> awaitable<void> {
-      auto r = co_await store::async_resolve(*redis_, e, ro);
-      EXPECT_TRUE(r.has_value()) << (r ? "" : r.error().message);
-      if (r) id = r->contact_id;
-    });
-    return id;
-  }
+                      const std::string& email = {});
 
   // Gives lead `event_id` of `contact_id` to team hn (round robin) and returns the outbox entry
   // it wrote as the delivery engine hands it to a connector.
   // (given=false: the lead is expected to wait, writing no outbox entry.)
   // With sla_minutes, the lead is re-assigned by a sweep() past that.
   webhooks::delivery_item assign(const std::string& event_id, const std::string& contact_id, bool given = true,
-                                 int sla_minutes = 0) {
-    store::assign_request req;
-    req.event_id = event_id;
-    req.lead_id = "L-" + event_id;
-    req.contact_id = contact_id;
-    req.team = "hn";
-    req.sla_minutes = sla_minutes;
-    run([&]() -> awaitable<void> {
-      auto r = co_await store::async_assign(*redis_, assign_opts(), req, at(0));
-      EXPECT_TRUE(r.has_value());
-    });
-    if (!given) return {};
-    auto item = newest_outbox_item();
-    EXPECT_EQ(nlohmann::json::parse(item.data).value("event", ""), event_id) << "no outbox entry for " << event_id;
-    return item;
-  }
+                                 int sla_minutes = 0);
 
   // The newest outbox entry as the delivery engine hands it to a connector (its type from the
   // entry's `type`, else lead.assigned as for an assignment's `kind`).
-  webhooks::delivery_item newest_outbox_item() {
-    webhooks::delivery_item item;
-    auto entries = exec({"XREVRANGE", store::keys::outbox(tenant_), "+", "-", "COUNT", "1"});
-    if (!entries || entries->elements.empty()) return item;
-    const auto& entry = entries->elements[0];
-    item.id = entry.elements[0].str;
-    nlohmann::json data = nlohmann::json::object();
-    for (std::size_t i = 0; i + 1 < entry.elements[1].elements.size(); i += 2)
-      data[entry.elements[1].elements[i].str] = entry.elements[1].elements[i + 1].str;
-    item.type = data.value("type", "lead.assigned");
-    item.contact = data.value("contact_id", "");
-    item.data = data.dump();
-    return item;
-  }
+  webhooks::delivery_item newest_outbox_item();
 
-  sg::options crm_options(const fake_sugarcrm& crm) const {
-    sg::options o;
-    o.tenant = tenant_;
-    o.destination = "crm";
-    o.base_url = crm.base_url();
-    o.client_id = "dotb";
-    o.username = "api_gateway";
-    o.password = "pw-123";
-    o.platform = "leadgate";
-    o.two_way = true;
-    o.timeout = std::chrono::milliseconds(3000);
-    o.page_size = 2;  // small pages: pagination is exercised by a handful of records
-    return o;
-  }
+  sg::options crm_options(const fake_sugarcrm& crm) const;
 
-  webhooks::attempt_result deliver(sg::destination_parts& d, const webhooks::delivery_item& item) {
-    webhooks::attempt_result out;
-    run([&]() -> awaitable<void> { out = co_await d.push->async_deliver(item); });
-    return out;
-  }
+  webhooks::attempt_result deliver(sg::destination_parts& d, const webhooks::delivery_item& item);
 
-  sg::pull_stats pull(sg::destination_parts& d) {
-    sg::pull_stats out;
-    run([&]() -> awaitable<void> {
-      auto r = co_await d.pull->async_run_once();
-      EXPECT_TRUE(r.has_value()) << (r ? "" : r.error().message);
-      if (r) out = *r;
-    });
-    return out;
-  }
+  sg::pull_stats pull(sg::destination_parts& d);
 
   // A contact (made as contact() makes it) whose lead `event_id` was given to team hn and
   // written to the CRM; record_of() gives its CRM record.
   std::string synced(sg::destination_parts& d, const std::string& event_id, const std::string& name,
-                     const std::string& phone, const std::string& email = {}) {
-    const auto c = contact(event_id, name, phone, email);
-    const auto r = deliver(d, assign(event_id, c));
-    EXPECT_EQ(r.kind, webhooks::attempt_kind::delivered) << r.error << " " << r.reply;
-    return c;
-  }
+                     const std::string& phone, const std::string& email = {});
 
-  sg::destination_parts parts(const fake_sugarcrm& crm) {
-    return sg::make_destination(ioc_.get_executor(), redis_, crm_options(crm), nullptr);
-  }
+  sg::destination_parts parts(const fake_sugarcrm& crm);
 
   // `n` people (events form:<tag><i>, names and phones the stems + i) whose leads were
   // delivered to the CRM: their contact ids in `contacts`, CRM record ids in `ids` (only the
@@ -177,54 +73,18 @@ class sugarcrm_test : public delivery_test {
   // writes, and the CRM's clock stops at the second returned: every later edit ties on it.
   std::int64_t synced_then_frozen(fake_sugarcrm& crm, sg::destination_parts& d, const std::string& tag,
                                   const std::string& name, const std::string& phone, int n,
-                                  std::vector<std::string>& contacts, std::vector<std::string>& ids) {
-    for (int i = 0; i < n; ++i) {
-      const auto ev = "form:" + tag + std::to_string(i);
-      contacts.push_back(contact(ev, name + std::to_string(i), phone + std::to_string(i)));
-      const auto r = deliver(d, assign(ev, contacts.back()));
-      EXPECT_EQ(r.kind, webhooks::attempt_kind::delivered) << r.error;
-      if (r.kind == webhooks::attempt_kind::delivered) ids.push_back(record_of(contacts.back()));
-    }
-    pull(d);
-    const auto t = std::chrono::duration_cast<std::chrono::seconds>(
-                       std::chrono::system_clock::now().time_since_epoch()).count() + 100;
-    crm.freeze_clock(t);
-    return t;
-  }
+                                  std::vector<std::string>& contacts, std::vector<std::string>& ids);
 
   // The CRM as a delivery pool's two-way destination "crm" (pulls every 10 minutes, or poked).
-  config::destination_config two_way_crm(const fake_sugarcrm& crm) const {
-    auto dest = destination("crm", crm.base_url());
-    dest.type = "sugarcrm";
-    dest.secrets.clear();
-    dest.direction = "two_way";
-    dest.credentials["password"] = "pw-123";
-    dest.options = {{"client_id", "dotb"}, {"username", "api_gateway"}, {"platform", "leadgate"},
-                    {"poll_interval_ms", 600000}, {"page_size", 10}, {"password", {{"env", "UNUSED"}}}};
-    return dest;
-  }
+  config::destination_config two_way_crm(const fake_sugarcrm& crm) const;
 
   // HGET key field: "" when absent (or Redis failed).
-  std::string hget(const std::string& key, const std::string& field) {
-    auto r = exec({"HGET", key, field});
-    return r ? r->str : std::string();
-  }
+  std::string hget(const std::string& key, const std::string& field);
 
-  std::string record_of(const std::string& contact_id) {
-    return hget(store::sync_keys::record_ids(tenant_, "crm"), contact_id);
-  }
+  std::string record_of(const std::string& contact_id);
 
   // The contact's timeline entries of kind "crm".
-  std::vector<nlohmann::json> crm_entries(const std::string& contact_id) {
-    std::vector<nlohmann::json> out;
-    auto r = exec({"LRANGE", store::keys::prefix(tenant_) + "tl:" + contact_id, "0", "-1"});
-    if (!r) return out;
-    for (const auto& e : r->elements) {
-      auto j = nlohmann::json::parse(e.str, nullptr, false);
-      if (j.is_object() && j.value("k", "") == "crm") out.push_back(j);
-    }
-    return out;
-  }
+  std::vector<nlohmann::json> crm_entries(const std::string& contact_id);
 };
 
 }  // namespace lg::test

@@ -1,6 +1,7 @@
 // Shared by the agents' team routes and the queues API tests: an in-process server whose config
 // has admin, viewer and agent tokens (agents bound to members "an", "binh" and "chi"), plus an
-// assign_env on the same tenant to seed teams and assign leads straight into the store.
+// assign_env on the same tenant to seed teams and assign leads straight into the store. The
+// definitions live in team_routes_harness.cpp (built once, in lg_integration_support).
 #pragma once
 
 #include "assign_harness.hpp"
@@ -23,32 +24,14 @@ inline const std::string an_token = "agent-an-token-for-team-tests-0123456789";
 inline const std::string binh_token = "agent-binh-token-for-team-tests-012345678";
 inline const std::string chi_token = "agent-chi-token-for-team-tests-0123456789";
 
-inline nlohmann::json team_config_json(const std::string& redis_url) {
-  auto j = server_config_head(fresh_tenant(std::string("teams")), redis_url, 4096, "error");
-  j["admin"] = {{"tokens",
-                 {token_entry("root", "admin", admin_token), token_entry("ops", "viewer", viewer_token),
-                  token_entry("an", "agent", an_token, "an"), token_entry("binh", "agent", binh_token, "binh"),
-                  token_entry("chi", "agent", chi_token, "chi")}}};
-  j["sources"] = nlohmann::json::array({phone_form_source()});
-  return j;
-}
+nlohmann::json team_config_json(const std::string& redis_url);
 
 class TeamRoutesTest : public ::testing::Test {
  public:
-  void SetUp() override {
-    LG_REQUIRE_REDIS_URL(url);
-    server_ = std::make_unique<test_server>(config::parse(team_config_json(url)));
-    ASSERT_TRUE(server_->wait_ready());
-    store_ = std::make_unique<assign_env>(server_->cfg().tenant);
-  }
+  void SetUp() override;
 
   http_answer call(http::verb method, const std::string& target, const std::string& token,
-                   const std::string& body = {}) {
-    std::map<std::string, std::string> h;
-    if (!token.empty()) h["Authorization"] = "Bearer " + token;
-    if (!body.empty()) h["Content-Type"] = "application/json";
-    return http_request(server_->port(), method, target, body, h);
-  }
+                   const std::string& body = {});
   http_answer post(const std::string& target, const std::string& token, const std::string& body = {}) {
     return call(http::verb::post, target, token, body);
   }
@@ -56,14 +39,8 @@ class TeamRoutesTest : public ::testing::Test {
 
   // A lead of `team` assigned (or queued) at `minute` after the harness Monday; lead id "L-<ev>".
   store::assignment lead(const std::string& ev, const std::string& team, store::assign_strategy s, int minute,
-                         int sla_minutes = 0) {
-    auto req = request(ev, team, s);
-    req.sla_minutes = sla_minutes;
-    return store_->assign(req, at_minute(minute));
-  }
-  std::string field(const std::string& ev, const std::string& name) {
-    return store_->str({"HGET", store::keys::assignment(store_->opts.tenant, ev), name});
-  }
+                         int sla_minutes = 0);
+  std::string field(const std::string& ev, const std::string& name);
 
   std::unique_ptr<test_server> server_;
   std::unique_ptr<assign_env> store_;

@@ -9,7 +9,8 @@
 // An id that is neither a lead nor a user is error 100 ("does not exist"), as Graph answers.
 // The Page token must come as "Authorization: Bearer <token>" (else error 190 with HTTP 400, as
 // Graph answers an invalid token). Errors are {"error":{"message","type","code"}}. A test can
-// queue raw replies sent first, and reads every request target served. Header-only.
+// queue raw replies sent first, and reads every request target served. The request handling
+// lives in fake_graph.cpp (built once, in lg_test_support).
 #pragma once
 
 #include "support/fake_zalo_oa.hpp"  // parse_pairs, url_decode_component
@@ -37,9 +38,7 @@ class fake_graph {
     std::vector<std::pair<std::string, std::string>> fields;  // field_data name → value
   };
 
-  explicit fake_graph(std::string page_token, std::size_t page_size = 100)
-      : token_(std::move(page_token)), page_size_(page_size),
-        server_([this](const served_request& r) { return handle(r); }) {}
+  explicit fake_graph(std::string page_token, std::size_t page_size = 100);
 
   std::string base_url() const { return server_.url("/v19.0"); }
 
@@ -71,93 +70,18 @@ class fake_graph {
   static std::string graph_time(std::int64_t unix_s) { return utc_time(unix_s, "%Y-%m-%dT%H:%M:%S+0000"); }
 
  private:
-  static scripted_reply json_reply(unsigned status, const nlohmann::json& j) {
-    return scripted_reply{status, {{"Content-Type", "application/json"}}, j.dump()};
-  }
-  static scripted_reply error_reply(unsigned status, int code, const std::string& message) {
-    return json_reply(status, {{"error", {{"message", message}, {"type", "OAuthException"}, {"code", code}}}});
-  }
+  static scripted_reply json_reply(unsigned status, const nlohmann::json& j);
+  static scripted_reply error_reply(unsigned status, int code, const std::string& message);
 
-  nlohmann::json lead_json(const lead& l) const {
-    nlohmann::json fd = nlohmann::json::array();
-    for (const auto& [name, value] : l.fields) fd.push_back({{"name", name}, {"values", {value}}});
-    return {{"id", l.id}, {"created_time", graph_time(l.created)}, {"form_id", l.form_id}, {"field_data", fd}};
-  }
+  nlohmann::json lead_json(const lead& l) const;
 
-  static nlohmann::json user_json(const std::string& psid, const user& u, const std::string& fields) {
-    nlohmann::json j{{"id", psid}};
-    const std::pair<const char*, const std::string*> known[] = {
-        {"first_name", &u.first_name}, {"last_name", &u.last_name}, {"name", &u.name}};
-    for (const auto& [key, value] : known) {
-      if (!value->empty() && ("," + fields + ",").find("," + std::string(key) + ",") != std::string::npos) j[key] = *value;
-    }
-    return j;
-  }
+  static nlohmann::json user_json(const std::string& psid, const user& u, const std::string& fields);
 
-  scripted_reply handle(const served_request& r) {
-    std::lock_guard lock(mu_);
-    targets_.push_back(r.target);
-    for (auto it = scripted_.begin(); it != scripted_.end(); ++it) {
-      if (r.target.find(it->first) != std::string::npos) {
-        auto out = it->second;
-        scripted_.erase(it);
-        return out;
-      }
-    }
-    if (std::string(r.headers[boost::beast::http::field::authorization]) != "Bearer " + token_)
-      return error_reply(400, 190, "Invalid OAuth access token.");
-    const auto q = r.target.find('?');
-    std::string path = r.target.substr(0, q);
-    auto params = parse_pairs(q == std::string::npos ? "" : std::string_view(r.target).substr(q + 1));
-    if (!path.starts_with("/v19.0/")) return error_reply(400, 2500, "Unknown path components");
-    path = path.substr(7);
-    if (path.ends_with("/leads")) return list(path.substr(0, path.size() - 6), params);
-    if (auto u = users_.find(path); u != users_.end()) return json_reply(200, user_json(path, u->second, params["fields"]));
-    auto l = leads_.find(path);
-    if (l == leads_.end()) return error_reply(400, 100, "Object with ID '" + path + "' does not exist");
-    return json_reply(200, lead_json(l->second));
-  }
+  scripted_reply handle(const served_request& r);
 
-  scripted_reply list(const std::string& form, std::map<std::string, std::string>& params) {
-    std::int64_t after = 0;
-    auto filter = nlohmann::json::parse(params["filtering"], nullptr, false);
-    if (filter.is_array()) {
-      for (const auto& f : filter)
-        if (f.value("field", "") == "time_created" && f.value("operator", "") == "GREATER_THAN")
-          after = f.at("value").get<std::int64_t>();
-    }
-    std::vector<const lead*> match;
-    for (const auto& [_, l] : leads_)
-      if (l.form_id == form && l.created > after) match.push_back(&l);
-    std::sort(match.begin(), match.end(), [](auto* a, auto* b) { return a->created > b->created; });
-    std::size_t offset = params.contains("after") ? std::stoul(params["after"]) : 0;
-    nlohmann::json data = nlohmann::json::array();
-    for (std::size_t i = offset; i < match.size() && i < offset + page_size_; ++i) data.push_back(lead_json(*match[i]));
-    nlohmann::json body{{"data", data}};
-    if (offset + page_size_ < match.size()) {
-      const std::string next_cursor = std::to_string(offset + page_size_);
-      // The next link repeats the filter (URL-encoded) and carries the page cursor.
-      body["paging"]["cursors"]["after"] = next_cursor;
-      body["paging"]["next"] = server_.url("/v19.0/" + form + "/leads?filtering=") + encode(params["filtering"]) +
-                               "&after=" + next_cursor;
-    }
-    return json_reply(200, body);
-  }
+  scripted_reply list(const std::string& form, std::map<std::string, std::string>& params);
 
-  static std::string encode(const std::string& s) {
-    static constexpr char hex[] = "0123456789ABCDEF";
-    std::string out;
-    for (unsigned char c : s) {
-      if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-        out.push_back(static_cast<char>(c));
-      } else {
-        out += '%';
-        out += hex[c >> 4];
-        out += hex[c & 15];
-      }
-    }
-    return out;
-  }
+  static std::string encode(const std::string& s);
 
   mutable std::mutex mu_;
   std::string token_;

@@ -4,7 +4,7 @@
 // every request's Standard Webhooks signature with its own copy of the secret, dedupes on
 // webhook-id the way a careful receiver would, and records, per contact, the order in which
 // first deliveries arrived. Everything it records is behind a mutex: tests read it from their
-// own thread.
+// own thread. The request handling lives in fake_receiver.cpp (built once, in lg_test_support).
 #pragma once
 
 #include "support/https_server.hpp"
@@ -27,11 +27,7 @@ class fake_receiver {
   enum class mode { up, down, drop, reject };
 
   // `secret`: the whsec_ secret it verifies with (one of the destination's secrets).
-  explicit fake_receiver(const std::string& secret, bool tls = false)
-      : server_([this](const served_request& r) { return handle(r); }, https_server_options{tls, {}, {}}) {
-    auto k = webhooks::decode_secret(secret);
-    if (k) key_ = *k;
-  }
+  explicit fake_receiver(const std::string& secret, bool tls = false);
 
   std::string url() const { return server_.url("/hooks/leadgate"); }
   void set_mode(mode m, std::string retry_after = {}) {
@@ -57,49 +53,10 @@ class fake_receiver {
   }
 
   // Polls (bounded) until `n` distinct deliveries arrived.
-  bool wait_unique(std::size_t n, std::chrono::milliseconds limit) const {
-    const auto until = std::chrono::steady_clock::now() + limit;
-    while (std::chrono::steady_clock::now() < until) {
-      if (unique() >= n) return true;
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-    return unique() >= n;
-  }
+  bool wait_unique(std::size_t n, std::chrono::milliseconds limit) const;
 
  private:
-  scripted_reply handle(const served_request& r) {
-    std::lock_guard lock(mu_);
-    ++requests_;
-    switch (mode_) {
-      case mode::down: {
-        scripted_reply s{503, {}, "down for maintenance"};
-        if (!retry_after_.empty()) s.headers.emplace_back("Retry-After", retry_after_);
-        return s;
-      }
-      case mode::drop: return scripted_reply{200, {}, {}, std::chrono::milliseconds(0), false, true};
-      case mode::reject: return scripted_reply{400, {}, R"({"error":"contact_id not accepted"})"};
-      case mode::up: break;
-    }
-    const std::string id(r.headers["webhook-id"]);
-    const std::string ts(r.headers["webhook-timestamp"]);
-    const std::string sig(r.headers["webhook-signature"]);
-    const webhooks::signing_key keys[] = {key_};
-    if (!webhooks::verify(keys, id, ts, sig, r.body, std::chrono::system_clock::now())) {
-      ++bad_signatures_;
-      return scripted_reply{401, {}, "bad signature"};
-    }
-    if (!seen_.insert(id).second) {
-      ++duplicates_;
-      return scripted_reply{200, {}, "duplicate"};
-    }
-    auto payload = nlohmann::json::parse(r.body, nullptr, false);
-    if (payload.is_object() && payload.contains("data") && payload["data"].is_object()) {
-      const auto& d = payload["data"];
-      per_contact_[d.value("contact_id", "")].push_back(d.value("event", ""));
-    }
-    deliveries_.push_back(delivery{id, std::move(payload)});
-    return scripted_reply{200, {}, "ok"};
-  }
+  scripted_reply handle(const served_request& r);
 
   mutable std::mutex mu_;
   webhooks::signing_key key_;
