@@ -157,7 +157,9 @@ TEST(DeliveryVerdict, OutcomeAttemptAndPolicyDecide) {
     const auto v = decide(r.r, r.attempt, p, now, none);
     EXPECT_EQ(v.kind, r.kind) << r.what;
     EXPECT_EQ(v.reason, r.reason) << r.what;
-    if (r.kind == delivery_verdict::retry) EXPECT_EQ(v.retry_at - now, r.wait) << r.what;
+    if (r.kind == delivery_verdict::retry) {
+      EXPECT_EQ(v.retry_at - now, r.wait) << r.what;
+    }
   }
 }
 
