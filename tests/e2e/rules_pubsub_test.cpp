@@ -13,7 +13,7 @@ namespace {
 using http::verb;
 using nlohmann::json;
 
-const std::string admin_token = "e2e-rules-admin-token-0123456789abcdef";
+const std::string rules_admin_token = "e2e-rules-admin-token-0123456789abcdef";
 
 json rules_v1() {
   return json{{"default_team", "hq"},
@@ -24,7 +24,7 @@ json rules_v1() {
 }
 
 std::string config_text(const std::string& tenant) {
-  auto j = worker_config(tenant, admin_token, "admin");
+  auto j = worker_config(tenant, rules_admin_token, "admin");
   j["teams"] = {{{"id", "hq"}, {"members", {{{"id", "a1"}}}}}, {{"id", "hcm"}, {"members", {{{"id", "b1"}}}}}};
   j["routing"] = rules_v1();
   j["sources"] = json::array({website_source()});
@@ -32,7 +32,7 @@ std::string config_text(const std::string& tenant) {
 }
 
 std::map<std::string, std::string> admin_headers() {
-  return {{"Authorization", "Bearer " + admin_token}, {"Content-Type", "application/json"}};
+  return {{"Authorization", "Bearer " + rules_admin_token}, {"Content-Type", "application/json"}};
 }
 
 json dry_run(unsigned short port) {

@@ -20,11 +20,11 @@ namespace {
 using http::verb;
 
 const std::string page_token = "e2e-page-token";
-const std::string admin_token = "e2e-social-admin-token-0123456789";
+const std::string social_admin_token = "e2e-social-admin-token-0123456789";
 
 // Zalo OA and a Facebook Page whose Graph API (page token from LG_E2E_PAGE_TOKEN) is `graph`.
 nlohmann::json social_config(const std::string& tenant, const fake_graph& graph) {
-  auto j = worker_config(tenant, admin_token);
+  auto j = worker_config(tenant, social_admin_token);
   j["sources"] = nlohmann::json::array(
       {zalo_oa_source(),
        fb_page_source({{"page_token", {{"env", "LG_E2E_PAGE_TOKEN"}}},
@@ -79,7 +79,7 @@ TEST(E2ESocial, ZaloMessengerAndLeadAdsForOnePhoneAreOneContact) {
 
   nlohmann::json contact;
   ASSERT_TRUE(eventually([&] {
-    const auto list = contacts_by_phone(port, "0912000111", admin_token);
+    const auto list = contacts_by_phone(port, "0912000111", social_admin_token);
     if (list.size() != 1) return false;
     contact = list[0];
     return contact.at("ids").size() == 3;

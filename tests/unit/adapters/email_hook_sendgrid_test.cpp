@@ -6,7 +6,8 @@
 
 #include <gtest/gtest.h>
 
-namespace lg::adapters {
+// Its own namespace: the test programs are unity builds, and the helper names repeat.
+namespace lg::adapters::email_hook_sendgrid_test {
 namespace {
 
 std::string part(const std::string& name, const std::string& value) {
@@ -91,4 +92,4 @@ TEST(EmailHookSendgrid, NeedsSomeAuthentication) {
 }
 
 }  // namespace
-}  // namespace lg::adapters
+}  // namespace lg::adapters::email_hook_sendgrid_test

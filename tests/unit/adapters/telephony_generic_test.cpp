@@ -9,7 +9,8 @@
 
 #include <cctype>
 
-namespace lg::adapters {
+// Its own namespace: the test programs are unity builds, and the helper names repeat.
+namespace lg::adapters::telephony_generic_test {
 namespace {
 
 std::string fixture(const std::string& name) { return test_support::fixture("telephony", name); }
@@ -119,4 +120,4 @@ TEST(TelephonyGeneric, ConfigErrors) {
 }
 
 }  // namespace
-}  // namespace lg::adapters
+}  // namespace lg::adapters::telephony_generic_test

@@ -6,7 +6,8 @@
 
 #include <gtest/gtest.h>
 
-namespace lg::adapters {
+// Its own namespace: the test programs are unity builds, and the helper names repeat.
+namespace lg::adapters::telephony_stringee_test {
 namespace {
 
 std::string fixture(const std::string& name) { return test_support::fixture("telephony", name); }
@@ -170,4 +171,4 @@ TEST(TelephonyStringee, FactoryNamesTheBadOption) {
 }
 
 }  // namespace
-}  // namespace lg::adapters
+}  // namespace lg::adapters::telephony_stringee_test

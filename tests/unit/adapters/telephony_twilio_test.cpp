@@ -7,7 +7,8 @@
 
 #include <gtest/gtest.h>
 
-namespace lg::adapters {
+// Its own namespace: the test programs are unity builds, and the helper names repeat.
+namespace lg::adapters::telephony_twilio_test {
 namespace {
 
 std::string fixture(const std::string& name) { return test_support::fixture("telephony", name); }
@@ -161,4 +162,4 @@ TEST(TelephonyTwilioVoice, AuthTokenIsRequired) {
 }
 
 }  // namespace
-}  // namespace lg::adapters
+}  // namespace lg::adapters::telephony_twilio_test

@@ -7,7 +7,7 @@ namespace {
 
 using json = nlohmann::json;
 
-const char* sample = R"([
+const char* sample_teams = R"([
   {"id":"hn-1","name":"Hà Nội - Cầu Giấy","fallback_team":"hn-2","members":[
      {"id":"lan","name":"Lan","crm_user_id":"u-17","weight":2,"capacity":20,
       "working_hours":{"mon":["08:00-12:00","13:30-17:30"],"sat":["22:00-06:00"]}},
@@ -15,7 +15,7 @@ const char* sample = R"([
   {"id":"hn-2","members":[{"id":"an"}]}])";
 
 TEST(teams, parse_and_round_trip) {
-  auto teams = parse_teams(json::parse(sample));
+  auto teams = parse_teams(json::parse(sample_teams));
   ASSERT_TRUE(teams) << teams.error().front();
   ASSERT_EQ(teams->size(), 2u);
   const auto& t = teams->at(0);
@@ -31,7 +31,7 @@ TEST(teams, parse_and_round_trip) {
 }
 
 TEST(teams, on_duty_follows_state_and_working_hours) {
-  auto teams = parse_teams(json::parse(sample));
+  auto teams = parse_teams(json::parse(sample_teams));
   ASSERT_TRUE(teams);
   const auto& lan = *teams->at(0).find("lan");
   const auto& minh = *teams->at(0).find("minh");
