@@ -84,6 +84,17 @@ void read_redis(const json& j, json_reader& r, redis_config& c) {
   r.unsigned_value(j, p, "max_inbound_length", c.max_inbound_length, 1, 1'000'000'000);
 }
 
+void read_spool(const json& j, json_reader& r, spool_config& c) {
+  constexpr std::string_view p = "spool";
+  if (!r.object(j, p, {"dir", "max_bytes", "max_age_s", "segment_bytes"})) return;
+  r.string(j, p, "dir", c.dir, 4096);
+  r.unsigned_value(j, p, "max_bytes", c.max_bytes, 1 << 20, std::int64_t{1} << 40);
+  std::int64_t age = c.max_age.count();
+  if (r.integer(j, p, "max_age_s", age, 60, 30 * 86400)) c.max_age = std::chrono::seconds(age);
+  r.unsigned_value(j, p, "segment_bytes", c.segment_bytes, 64 << 10, 1 << 30);
+  if (c.segment_bytes > c.max_bytes) r.add("spool.segment_bytes", "larger than spool.max_bytes");
+}
+
 void read_logging(const json& j, json_reader& r, logging_config& c) {
   constexpr std::string_view p = "logging";
   if (!r.object(j, p, {"level", "format"})) return;
@@ -122,7 +133,7 @@ bool is_valid_id(std::string_view s) noexcept {
 config build(const json& j, std::vector<std::string>& problems) {
   json_reader r(problems);
   config c;
-  if (!r.object(j, "", {"tenant", "time_zone", "server", "redis", "logging", "sources", "admin",
+  if (!r.object(j, "", {"tenant", "time_zone", "server", "redis", "spool", "logging", "sources", "admin",
                           "processing", "teams", "routing", "destinations"})) return c;
 
   std::string v;
@@ -140,6 +151,7 @@ config build(const json& j, std::vector<std::string>& problems) {
   }
   if (j.contains("server")) read_server(j.at("server"), r, c.server);
   if (j.contains("redis")) read_redis(j.at("redis"), r, c.redis);
+  if (j.contains("spool")) read_spool(j.at("spool"), r, c.spool);
   if (j.contains("logging")) read_logging(j.at("logging"), r, c.logging);
   if (j.contains("admin")) read_admin(j.at("admin"), r, c.admin);
   if (j.contains("processing")) read_processing(j.at("processing"), r, c.processing);

@@ -46,6 +46,15 @@ struct redis_config {
   std::size_t max_inbound_length = 1'000'000;  // backlog bound of lg:{t}:in
 };
 
+// The local spool (spool/spool.hpp): where the request path keeps accepted leads while Redis
+// cannot take them. `dir` empty: no spool, and a Redis outage answers 503.
+struct spool_config {
+  std::string dir;
+  std::uint64_t max_bytes = 256ull << 20;
+  std::chrono::seconds max_age{std::chrono::hours(24)};
+  std::uint64_t segment_bytes = 4ull << 20;
+};
+
 struct logging_config {
   std::string level = "info";  // trace, debug, info, warn, error
   std::string format = "json";  // json or text
@@ -131,6 +140,7 @@ struct config {
   std::string time_zone = "Asia/Ho_Chi_Minh";
   server_config server;
   redis_config redis;
+  spool_config spool;
   logging_config logging;
   std::vector<source_config> sources;
   admin_config admin;

@@ -11,6 +11,7 @@
 #include "core/lead_id.hpp"
 #include "logging/logging.hpp"
 #include "core/time_format.hpp"
+#include "spool/durable_accept.hpp"
 #include "store/inbound_log.hpp"
 
 #include <boost/beast/core/string.hpp>
@@ -125,7 +126,7 @@ awaitable<response> post_form(const form_env& env, request_context& ctx) {
   acc.event_json = core::json_text(nlohmann::json(parsed->event));
   acc.max_stream_length = env.cfg.redis.max_inbound_length;
 
-  auto result = co_await store::async_accept(*ctx.redis, acc);
+  auto result = co_await spool::async_durable_accept(*ctx.redis, ctx.spool, std::move(acc));
   if (!result) {
     const auto& err = result.error();
     if (err.code == errc::unavailable || err.code == errc::timeout) {
@@ -135,12 +136,13 @@ awaitable<response> post_form(const form_env& env, request_context& ctx) {
     }
     co_return finish(error_response(err));
   }
-  if (result->duplicate) {
+  const auto& accepted = result->accepted;
+  if (accepted.duplicate) {
     env.stats.lead_duplicate(src->id);
   } else {
     env.stats.lead_accepted(src->id);
   }
-  co_return finish(success(*src, ctx.req, result->duplicate ? result->lead_id : acc.lead_id, result->duplicate));
+  co_return finish(success(*src, ctx.req, accepted.lead_id, accepted.duplicate));
 }
 
 awaitable<response> preflight(const form_env& env, request_context& ctx) {

@@ -7,6 +7,7 @@
 
 #include "adapters/adapter.hpp"
 #include "gateway/hook_support.hpp"
+#include "spool/durable_accept.hpp"
 #include "logging/logging.hpp"
 
 #include <algorithm>
@@ -108,10 +109,10 @@ awaitable<response> on_hook(const hook_env& env, request_context& ctx) {
       continue;
     }
     std::string key = event.event_id;
-    auto r = co_await store::async_accept_event(*ctx.redis, env.cfg.tenant, event, std::move(key), window,
-                                                env.cfg.redis.max_inbound_length, ctx.received_at);
+    auto r = co_await spool::async_durable_accept_event(*ctx.redis, ctx.spool, env.cfg.tenant, event, std::move(key),
+                                                        window, env.cfg.redis.max_inbound_length, ctx.received_at);
     if (!r) co_return hooks::store_error_response(r.error());
-    if (r->duplicate) {
+    if (r->accepted.duplicate) {
       ++duplicates;
       env.stats.lead_duplicate(src_id);
     } else {

@@ -10,6 +10,7 @@
 #include "gateway/routes.hpp"
 #include "pipeline/rules_watcher.hpp"
 #include "gateway/server.hpp"
+#include "spool/drainer.hpp"
 #include "pipeline/worker_pool.hpp"
 
 #include <CLI/CLI.hpp>
@@ -84,6 +85,7 @@ int serve(const std::string& path, unsigned threads, int port, const std::string
   try {
     cfg = config::load(path);
     if (const char* url = std::getenv("LEADGATE_REDIS_URL"); url && *url) cfg.redis.url = url;
+    if (const char* dir = std::getenv("LEADGATE_SPOOL_DIR"); dir && *dir) cfg.spool.dir = dir;
     if (threads > 0) cfg.server.threads = threads;
     if (port >= 0) cfg.server.port = static_cast<unsigned short>(port);
     if (!listen.empty()) cfg.server.listen = listen;
@@ -166,7 +168,21 @@ int serve(const std::string& path, unsigned threads, int port, const std::string
     std::cerr << "leadgate: config error: " << e.what() << "\n";
     return 2;
   }
-  gateway::server srv(gateway::server_options{cfg.server, redis, true}, *routes, stats);
+  // The spool: leads accepted while Redis cannot take them wait on disk; the drainer replays them.
+  std::shared_ptr<spool::spool> local_spool;
+  std::unique_ptr<spool::drainer> drainer;
+  if (!cfg.spool.dir.empty()) {
+    auto opened = spool::spool::open(spool::spool_options{cfg.spool.dir, cfg.spool.max_bytes, cfg.spool.max_age,
+                                                          cfg.spool.segment_bytes});
+    if (!opened) {
+      std::cerr << "leadgate: spool.dir: " << opened.error().message << "\n";
+      return 2;
+    }
+    local_spool = std::move(*opened);
+    drainer = std::make_unique<spool::drainer>(local_spool, redis);
+    stats.set_spool_source([sp = local_spool] { return sp->report(); });
+  }
+  gateway::server srv(gateway::server_options{cfg.server, redis, true, local_spool.get()}, *routes, stats);
   try {
     srv.start();
   } catch (const std::exception& e) {
@@ -187,6 +203,7 @@ int serve(const std::string& path, unsigned threads, int port, const std::string
   std::cout << " admin " << base << "/admin/v1/";
   if (workers > 0) std::cout << " (processing with " << workers << " workers)";
   std::cout << std::endl;
+  if (drainer) drainer->start();
   pool.start();
   // After start: the source's lock orders the workers' creation before any scrape reads them.
   if (workers > 0) stats.set_processing_source([&pool] { return pool.totals(); });
@@ -201,6 +218,7 @@ int serve(const std::string& path, unsigned threads, int port, const std::string
   polls.stop();
   pool.stop();
   if (delivery) delivery->stop();
+  if (drainer) drainer->stop();
   logging::info("stopped");
   return 0;
 }

@@ -186,6 +186,58 @@ void metrics::collect_delivery() const {
   fold_total(fanout_entries_, "/fanout", report.fanout_entries);
 }
 
+struct metrics::spool_series {
+  explicit spool_series(prometheus::Registry& r)
+      : records(gauge_family(r, "leadgate_spool_records", "Leads in the local spool waiting to reach Redis").Add({})),
+        bytes(gauge_family(r, "leadgate_spool_bytes", "Bytes of the local spool on disk").Add({})),
+        oldest(gauge_family(r, "leadgate_spool_oldest_seconds", "Age of the oldest lead waiting in the spool").Add({})),
+        appended(counter_family(r, "leadgate_spool_appended_total",
+                                "Leads written to the spool because Redis could not take them").Add({})),
+        drained(counter_family(r, "leadgate_spool_drained_total", "Spooled leads replayed into Redis").Add({})),
+        refused(counter_family(r, "leadgate_spool_refused_total",
+                               "Leads the spool refused past its bounds (answered 503)").Add({})),
+        write_errors(counter_family(r, "leadgate_spool_write_errors_total",
+                                    "Leads the disk refused to take (answered 503)").Add({})),
+        syncs(counter_family(r, "leadgate_spool_syncs_total", "fdatasync calls of the spool (group commits)").Add({})),
+        torn(counter_family(r, "leadgate_spool_torn_tails_total",
+                            "Half-written spool records cut off at start (never acknowledged)").Add({})) {}
+  prometheus::Gauge& records;
+  prometheus::Gauge& bytes;
+  prometheus::Gauge& oldest;
+  prometheus::Counter& appended;
+  prometheus::Counter& drained;
+  prometheus::Counter& refused;
+  prometheus::Counter& write_errors;
+  prometheus::Counter& syncs;
+  prometheus::Counter& torn;
+};
+
+metrics::~metrics() = default;
+
+void metrics::set_spool_source(std::function<spool::spool_report()> source) {
+  std::lock_guard lock(totals_mu_);
+  if (!spool_series_) spool_series_ = std::make_unique<spool_series>(*registry_);
+  spool_source_ = std::move(source);
+}
+
+void metrics::collect_spool() const {
+  std::lock_guard lock(totals_mu_);
+  if (!spool_source_) return;
+  const auto r = spool_source_();
+  auto& s = *spool_series_;
+  s.records.Set(static_cast<double>(r.records));
+  s.bytes.Set(static_cast<double>(r.bytes));
+  const auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                          std::chrono::system_clock::now().time_since_epoch()).count();
+  s.oldest.Set(r.oldest_ms == 0 ? 0.0 : static_cast<double>(std::max<std::int64_t>(0, now_ms - r.oldest_ms)) / 1000.0);
+  fold_total(s.appended, "spool/appended", r.appended);
+  fold_total(s.drained, "spool/drained", r.drained);
+  fold_total(s.refused, "spool/refused", r.refused);
+  fold_total(s.write_errors, "spool/write_errors", r.write_errors);
+  fold_total(s.syncs, "spool/syncs", r.syncs);
+  fold_total(s.torn, "spool/torn", r.torn_tails);
+}
+
 void metrics::observe_request(std::string_view route, unsigned status, double seconds) {
   series_key ck{id_, &requests_, std::string(route), status};
   auto it = series_cache.find(ck);
@@ -298,6 +350,7 @@ awaitable<void> metrics::async_refresh_assignments(store::redis_client& redis) {
 std::string metrics::serialize() const {
   collect_delivery();
   collect_processing();
+  collect_spool();
   prometheus::TextSerializer serializer;
   return serializer.Serialize(registry_->Collect());
 }

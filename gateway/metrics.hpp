@@ -7,6 +7,7 @@
 #include "pipeline/assign_stage.hpp"
 #include "pipeline/worker_pool.hpp"
 #include "pollers/imap_poller.hpp"
+#include "spool/spool.hpp"
 #include "store/assignments.hpp"
 #include "webhooks/delivery_report.hpp"
 #include "store/redis_client.hpp"
@@ -33,6 +34,7 @@ namespace lg::gateway {
 class metrics {
  public:
   metrics();
+  ~metrics();
 
   // One finished HTTP exchange: leadgate_http_requests_total{route,status} and
   // leadgate_http_request_duration_seconds{route}.
@@ -88,6 +90,12 @@ class metrics {
   void watch_processing(std::string tenant, std::string group);
   awaitable<void> async_refresh_processing(store::redis_client& redis);
 
+  // The local spool (spool/spool.hpp), read at each scrape: leadgate_spool_records, _bytes and
+  // _oldest_seconds (what waits to reach Redis), and the totals leadgate_spool_appended_total,
+  // _drained_total, _refused_total (past a bound: answered 503), _write_errors_total,
+  // _syncs_total (appended / syncs: leads per group commit) and _torn_tails_total (cut at start).
+  void set_spool_source(std::function<spool::spool_report()> source);
+
   // The text exposition format.
   std::string serialize() const;
 
@@ -109,6 +117,10 @@ class metrics {
   prometheus::Family<prometheus::Gauge>& redis_connected_;
 
   void collect_delivery() const;
+  void collect_spool() const;
+  struct spool_series;
+  std::function<spool::spool_report()> spool_source_;  // under totals_mu_
+  std::unique_ptr<spool_series> spool_series_;
   void fold_total(prometheus::Counter& c, const std::string& key, std::uint64_t total) const;
   std::function<delivery_report()> delivery_source_;
   // Guards the delivery and processing sources and the totals folded in from them.

@@ -1,6 +1,7 @@
 // Operations endpoints: liveness, readiness (this thread's Redis answers PING), Prometheus
 // metrics, a JSON index of the API, and the thank-you page the default config points at.
 #include "gateway/routes.hpp"
+#include "spool/spool.hpp"
 
 #include "logging/logging.hpp"
 #include "store/team_view.hpp"
@@ -38,16 +39,27 @@ constexpr std::string_view alive_body = R"({"status":"ok"})";
 constexpr std::string_view ready_body = R"({"status":"ready","redis":"up"})";
 constexpr std::string_view not_ready_body = R"({"status":"unavailable","redis":"down"})";
 
+// Ready: Redis answers. Degraded (still 200: a load balancer keeps sending leads): Redis does
+// not answer but the spool takes leads, or the spool still holds leads to drain. Unavailable
+// (503): Redis does not answer and there is no spool, or it is past a bound.
 awaitable<response> readyz(metrics& stats, request_context& ctx) {
   auto* redis = ctx.redis;
   const bool ok = redis && co_await store::async_ping(*redis);
   if (redis) stats.sync_redis(ctx.worker_index, *redis);
-  if (!ok) {
+  const auto* sp = ctx.spool;
+  if (!sp || (ok && !sp->pending())) {
+    if (ok) co_return json_response(http::status::ok, std::string(ready_body));
     auto res = json_response(http::status::service_unavailable, std::string(not_ready_body));
     res.set(http::field::retry_after, "5");
     co_return res;
   }
-  auto res = json_response(http::status::ok, std::string(ready_body));
+  const auto report = sp->report();
+  const bool takes_leads = ok || !sp->full();
+  nlohmann::json body{{"status", takes_leads ? "degraded" : "unavailable"},
+                      {"redis", ok ? "up" : "down"},
+                      {"spool", {{"records", report.records}, {"bytes", report.bytes}, {"full", sp->full()}}}};
+  auto res = json_response(takes_leads ? http::status::ok : http::status::service_unavailable, body.dump());
+  if (!takes_leads) res.set(http::field::retry_after, "5");
   co_return res;
 }
 

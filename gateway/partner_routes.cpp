@@ -7,6 +7,7 @@
 
 #include "adapters/partner_api/partner_api.hpp"
 #include "gateway/hook_support.hpp"
+#include "spool/durable_accept.hpp"
 #include "logging/logging.hpp"
 
 #include <memory>
@@ -93,13 +94,13 @@ awaitable<response> post_leads(const partner_env& env, request_context& ctx) {
     if (!idem.empty() && event.extra.find("external_id") == event.extra.end()) {
       idem_key = "api:" + src.id + ":idem:" + idem + ":" + std::to_string(i);
     }
-    auto r = co_await store::async_accept_event(*ctx.redis, env.cfg.tenant, event, std::move(idem_key),
-                                                partner_idempotency_window, env.cfg.redis.max_inbound_length,
-                                                ctx.received_at);
+    auto r = co_await spool::async_durable_accept_event(*ctx.redis, ctx.spool, env.cfg.tenant, event,
+                                                        std::move(idem_key), partner_idempotency_window,
+                                                        env.cfg.redis.max_inbound_length, ctx.received_at);
     // Items accepted before the failure are safe to send again: their keys answer the retry.
     if (!r) co_return hooks::store_error_response(r.error());
     auto status = partner_api::item_status(i, item, event.lead_id);
-    if (r->duplicate) {
+    if (r->accepted.duplicate) {
       ++duplicates;
       status["status"] = "duplicate";
       env.stats.lead_duplicate(src.id);

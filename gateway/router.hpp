@@ -17,6 +17,9 @@
 namespace lg::store {
 class redis_client;
 }
+namespace lg::spool {
+class spool;
+}
 
 namespace lg::gateway {
 
@@ -32,6 +35,7 @@ struct request_context {
   asio::ip::address peer;
   std::chrono::system_clock::time_point received_at;
   store::redis_client* redis = nullptr;  // this thread's connection
+  lg::spool::spool* spool = nullptr;     // the process's local spool; null when it has none
   std::size_t worker_index = 0;
 
   std::string_view param(std::string_view name) const noexcept;

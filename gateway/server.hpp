@@ -20,6 +20,7 @@ struct server_options {
   config::server_config server;  // listen, port, threads, limits, timeouts
   store::redis_options redis;
   bool handle_signals = false;   // SIGTERM/SIGINT start the graceful shutdown
+  lg::spool::spool* spool = nullptr;  // the local spool the request path falls back to; must outlive the server
 };
 
 class server {

@@ -126,7 +126,8 @@ awaitable<void> run_session(worker& w, server::state& s, tcp::socket socket) {
       keep_alive = req.keep_alive();
       version = req.version();
       const auto [path, query] = split_target(req.target());
-      request_context ctx{req, path, query, {}, peer, std::chrono::system_clock::now(), w.redis.get(), w.index};
+      request_context ctx{req, path, query, {}, peer, std::chrono::system_clock::now(), w.redis.get(),
+                          s.opts.spool, w.index};
       try {
         res = co_await s.routes.dispatch(ctx, route_label);
       } catch (const std::exception& e) {

@@ -31,11 +31,12 @@ lg_free_port() {
 
 # lg_redis_start <dir> <port>: a private Redis with AOF on, listening on 127.0.0.1:<port>
 # and on <dir>/redis.sock. Sets lg_redis_pid. Waits (bounded) until it answers PING.
+# LG_REDIS_APPENDFSYNC (everysec by default, or always) chooses when the AOF is synced.
 lg_redis_start() {
   local dir=$1 port=$2
   mkdir -p "$dir"
   redis-server --bind 127.0.0.1 --port "$port" --unixsocket "$dir/redis.sock" --unixsocketperm 700 \
-    --dir "$dir" --appendonly yes --appendfsync everysec --save '' \
+    --dir "$dir" --appendonly yes --appendfsync "${LG_REDIS_APPENDFSYNC:-everysec}" --save '' \
     --daemonize no --logfile "$dir/redis.log" --pidfile "$dir/redis.pid" &
   lg_redis_pid=$!
   for _ in $(seq 1 100); do

@@ -18,6 +18,8 @@
 namespace lg::store {
 namespace {
 
+constexpr std::string_view backlog_full_message = "inbound backlog full";
+
 std::unexpected<core::error> fail(core::errc c, std::string message, std::string field = {}) {
   return std::unexpected(core::make_error(c, std::move(message), std::move(field)));
 }
@@ -43,7 +45,7 @@ std::optional<core::error> validate(const accept_request& req) {
 
 std::expected<accept_result, core::error> map_reply(const redis_reply& r) {
   if (r.is_error()) {
-    if (r.str.starts_with("LGFULL")) return fail(core::errc::unavailable, "inbound backlog full");
+    if (r.str.starts_with("LGFULL")) return fail(core::errc::unavailable, std::string(backlog_full_message));
     // OOM, READONLY (failover), LOADING, BUSY...: Redis cannot take the write now.
     logging::warn("accept: redis refused the write", {{"reply", r.str}});
     return fail(core::errc::unavailable, "redis refused the write: " + r.str);
@@ -77,9 +79,13 @@ awaitable<std::expected<accept_result, core::error>> async_accept(redis_client& 
   co_return map_reply(*reply);
 }
 
-awaitable<std::expected<accept_result, core::error>> async_accept_event(
-    redis_client& redis, const std::string& tenant, core::lead_event& event, std::string idempotency_key,
-    std::chrono::milliseconds window, std::size_t max_stream_length, std::chrono::system_clock::time_point now) {
+bool is_backlog_full(const core::error& e) noexcept {
+  return e.code == core::errc::unavailable && e.message == backlog_full_message;
+}
+
+accept_request make_accept_request(const std::string& tenant, core::lead_event& event, std::string idempotency_key,
+                                   std::chrono::milliseconds window, std::size_t max_stream_length,
+                                   std::chrono::system_clock::time_point now) {
   accept_request acc;
   acc.tenant = tenant;
   acc.idempotency_key = std::move(idempotency_key);
@@ -88,6 +94,13 @@ awaitable<std::expected<accept_result, core::error>> async_accept_event(
   event.lead_id = acc.lead_id;
   acc.event_json = core::json_text(nlohmann::json(event));
   acc.max_stream_length = max_stream_length;
+  return acc;
+}
+
+awaitable<std::expected<accept_result, core::error>> async_accept_event(
+    redis_client& redis, const std::string& tenant, core::lead_event& event, std::string idempotency_key,
+    std::chrono::milliseconds window, std::size_t max_stream_length, std::chrono::system_clock::time_point now) {
+  auto acc = make_accept_request(tenant, event, std::move(idempotency_key), window, max_stream_length, now);
   auto result = co_await async_accept(redis, acc);
   if (result && result->duplicate) event.lead_id = result->lead_id;
   co_return result;

@@ -35,9 +35,19 @@ struct accept_result {
 awaitable<std::expected<accept_result, core::error>> async_accept(redis_client& redis,
                                                                   const accept_request& req);
 
+// True for the unavailable error of a full lg:{t}:in (max_stream_length): a bound the caller
+// answers with 503, unlike an outage, which the request path may bridge with the local spool.
+bool is_backlog_full(const core::error& e) noexcept;
+
+// The accept request of one lead event: a new lead id (core::new_lead_id at `now`) is set on the
+// event and serialized with it.
+accept_request make_accept_request(const std::string& tenant, core::lead_event& event, std::string idempotency_key,
+                                   std::chrono::milliseconds window, std::size_t max_stream_length,
+                                   std::chrono::system_clock::time_point now);
+
 // The accept of one lead event, as forms, webhooks, the partner API and the pollers all make it:
-// a new lead id (core::new_lead_id at `now`) is set on the event, or the first delivery's when
-// the key was seen within `window`.
+// make_accept_request, then async_accept; the event gets the first delivery's lead id when the
+// key was seen within `window`.
 awaitable<std::expected<accept_result, core::error>> async_accept_event(
     redis_client& redis, const std::string& tenant, core::lead_event& event, std::string idempotency_key,
     std::chrono::milliseconds window, std::size_t max_stream_length, std::chrono::system_clock::time_point now);

@@ -23,7 +23,8 @@ inline constexpr std::size_t quarantine_reason_limit = 2048;
 struct quarantine_entry {
   std::string tenant;
   // "hook": a provider's delivery (body = the raw request body); "poll": a polled message (the
-  // raw message); "process": an accepted event the stages could not use (the event's JSON).
+  // raw message); "process": an accepted event the stages could not use (the event's JSON);
+  // "spool": a spooled lead the accept refused when it was replayed (the event's JSON).
   std::string stage;
   std::string source;
   std::string channel;

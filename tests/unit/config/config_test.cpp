@@ -61,6 +61,17 @@ TEST(ConfigParse, ReadsEveryServerAndRedisValue) {
   EXPECT_EQ(c.logging.format, "text");
 }
 
+TEST(ConfigParse, SpoolIsOffUnlessADirectoryIsGiven) {
+  const auto off = parse(json::parse("{}"));
+  EXPECT_TRUE(off.spool.dir.empty());
+  const auto on = parse(json::parse(R"({"spool": {"dir": "var/spool", "max_bytes": 10485760, "max_age_s": 3600,
+                                                  "segment_bytes": 1048576}})"));
+  EXPECT_EQ(on.spool.dir, "var/spool");
+  EXPECT_EQ(on.spool.max_bytes, 10485760u);
+  EXPECT_EQ(on.spool.max_age, std::chrono::hours(1));
+  EXPECT_EQ(on.spool.segment_bytes, 1048576u);
+}
+
 TEST(ConfigParse, SourceDefaultsAndValues) {
   auto j = json::object();
   j["sources"] = json::array({minimal_source(), json::parse(R"({
@@ -165,6 +176,12 @@ INSTANTIATE_TEST_SUITE_P(
                  "redis.command_timeout_ms: must be an integer from 1 to 3600000"},
         bad_case{R"({"redis": {"max_inbound_length": 0}})",
                  "redis.max_inbound_length: must be an integer from 1 to 1000000000"},
+        bad_case{R"({"spool": {"max_bytes": 1000}})",
+                 "spool.max_bytes: must be an integer from 1048576 to 1099511627776"},
+        bad_case{R"({"spool": {"max_age_s": 5}})", "spool.max_age_s: must be an integer from 60 to 2592000"},
+        bad_case{R"({"spool": {"max_bytes": 2097152, "segment_bytes": 4194304}})",
+                 "spool.segment_bytes: larger than spool.max_bytes"},
+        bad_case{R"({"spool": {"dir": 7}})", "spool.dir: must be a string"},
         bad_case{R"({"logging": {"level": "verbose"}})",
                  "logging.level: must be one of trace, debug, info, warn, error"},
         bad_case{R"({"logging": {"format": "xml"}})", "logging.format: must be json or text"},

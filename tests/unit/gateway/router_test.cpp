@@ -85,7 +85,7 @@ std::optional<response> dispatched(const router& r, http::verb method, const std
   asio::co_spawn(
       ioc,
       [&]() -> awaitable<void> {
-        request_context ctx{req, target, "", {}, {}, {}, nullptr, 0};
+        request_context ctx{req, target, "", {}, {}, {}, nullptr, nullptr, 0};
         got = co_await r.dispatch(ctx, label);
       },
       asio::detached);
