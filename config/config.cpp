@@ -64,7 +64,9 @@ void read_server(const json& j, json_reader& r, server_config& s) {
 
 void read_redis(const json& j, json_reader& r, redis_config& c) {
   constexpr std::string_view p = "redis";
-  if (!r.object(j, p, {"url", "connect_timeout_ms", "command_timeout_ms", "max_inbound_length"})) return;
+  if (!r.object(j, p, {"url", "connect_timeout_ms", "command_timeout_ms", "max_inbound_length", "min_replicas_ack",
+                       "replica_ack_timeout_ms"}))
+    return;
   std::string url;
   if (r.string(j, p, "url", url)) {
     const auto u = parse_url(url);
@@ -82,6 +84,8 @@ void read_redis(const json& j, json_reader& r, redis_config& c) {
   r.millis(j, p, "connect_timeout_ms", c.connect_timeout, 1, max_timeout_ms);
   r.millis(j, p, "command_timeout_ms", c.command_timeout, 1, max_timeout_ms);
   r.unsigned_value(j, p, "max_inbound_length", c.max_inbound_length, 1, 1'000'000'000);
+  r.unsigned_value(j, p, "min_replicas_ack", c.min_replicas_ack, 0, 16);
+  r.millis(j, p, "replica_ack_timeout_ms", c.replica_ack_timeout, 1, 60'000);
 }
 
 void read_spool(const json& j, json_reader& r, spool_config& c) {

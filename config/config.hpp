@@ -44,6 +44,10 @@ struct redis_config {
   std::chrono::milliseconds connect_timeout{2000};
   std::chrono::milliseconds command_timeout{2000};
   std::size_t max_inbound_length = 1'000'000;  // backlog bound of lg:{t}:in
+  // With replicas: a lead is acknowledged once this many replicas have it (WAIT); fewer within
+  // replica_ack_timeout sends it to the spool (or answers 503 without one).
+  unsigned min_replicas_ack = 0;
+  std::chrono::milliseconds replica_ack_timeout{1000};
 };
 
 // The local spool (spool/spool.hpp): where the request path keeps accepted leads while Redis

@@ -125,6 +125,8 @@ awaitable<response> post_form(const form_env& env, request_context& ctx) {
   parsed->event.lead_id = acc.lead_id;
   acc.event_json = core::json_text(nlohmann::json(parsed->event));
   acc.max_stream_length = env.cfg.redis.max_inbound_length;
+  acc.min_replicas_ack = env.cfg.redis.min_replicas_ack;
+  acc.replica_ack_timeout = env.cfg.redis.replica_ack_timeout;
 
   auto result = co_await spool::async_durable_accept(*ctx.redis, ctx.spool, std::move(acc));
   if (!result) {

@@ -110,7 +110,7 @@ awaitable<response> on_hook(const hook_env& env, request_context& ctx) {
     }
     std::string key = event.event_id;
     auto r = co_await spool::async_durable_accept_event(*ctx.redis, ctx.spool, env.cfg.tenant, event, std::move(key),
-                                                        window, env.cfg.redis.max_inbound_length, ctx.received_at);
+                                                        window, hooks::accept_limits(env.cfg.redis), ctx.received_at);
     if (!r) co_return hooks::store_error_response(r.error());
     if (r->accepted.duplicate) {
       ++duplicates;

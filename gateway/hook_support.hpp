@@ -4,6 +4,7 @@
 #pragma once
 
 #include "adapters/inbound_request.hpp"
+#include "config/config.hpp"
 #include "core/lead_event.hpp"
 #include "gateway/client_ip.hpp"
 #include "gateway/router.hpp"
@@ -24,6 +25,11 @@ adapters::inbound_request make_inbound(request_context& ctx, std::string_view so
 // Headers worth keeping next to a quarantined body (content type, user agent, the providers'
 // signature and delivery headers), as a JSON object text.
 std::string headers_of_interest(const adapters::inbound_request& in);
+
+// The accept's bounds and replica acknowledgement, from the redis section.
+inline store::accept_limits accept_limits(const config::redis_config& redis) {
+  return store::accept_limits{redis.max_inbound_length, redis.min_replicas_ack, redis.replica_ack_timeout};
+}
 
 // 503 + Retry-After for unavailable/timeout, else the error's own status.
 response store_error_response(const core::error& err);

@@ -179,7 +179,10 @@ int serve(const std::string& path, unsigned threads, int port, const std::string
       return 2;
     }
     local_spool = std::move(*opened);
-    drainer = std::make_unique<spool::drainer>(local_spool, redis);
+    spool::drainer_options dro;
+    dro.min_replicas_ack = cfg.redis.min_replicas_ack;
+    dro.replica_ack_timeout = cfg.redis.replica_ack_timeout;
+    drainer = std::make_unique<spool::drainer>(local_spool, redis, dro);
     stats.set_spool_source([sp = local_spool] { return sp->report(); });
   }
   gateway::server srv(gateway::server_options{cfg.server, redis, true, local_spool.get()}, *routes, stats);

@@ -96,7 +96,7 @@ awaitable<response> post_leads(const partner_env& env, request_context& ctx) {
     }
     auto r = co_await spool::async_durable_accept_event(*ctx.redis, ctx.spool, env.cfg.tenant, event,
                                                         std::move(idem_key), partner_idempotency_window,
-                                                        env.cfg.redis.max_inbound_length, ctx.received_at);
+                                                        hooks::accept_limits(env.cfg.redis), ctx.received_at);
     // Items accepted before the failure are safe to send again: their keys answer the retry.
     if (!r) co_return hooks::store_error_response(r.error());
     auto status = partner_api::item_status(i, item, event.lead_id);

@@ -82,7 +82,10 @@ awaitable<bool> drainer::replay(const segment_batch& batch) {
     co_await store::async_fan_out(
         n,
         [&](std::size_t i) -> awaitable<void> {
-          auto r = co_await store::async_accept(*client_, leads[next + i].accept);
+          auto req = leads[next + i].accept;
+          req.min_replicas_ack = opts_.min_replicas_ack;
+          req.replica_ack_timeout = opts_.replica_ack_timeout;
+          auto r = co_await store::async_accept(*client_, req);
           if (!r) errors[i] = std::move(r.error());
         },
         [&](std::size_t i, std::exception_ptr) {

@@ -25,6 +25,8 @@ struct drainer_options {
   std::chrono::milliseconds idle{100};        // how often an empty spool is looked at
   std::chrono::milliseconds retry_min{100};   // backoff while Redis is away
   std::chrono::milliseconds retry_max{5000};
+  unsigned min_replicas_ack = 0;  // as the request path's accept (redis.min_replicas_ack)
+  std::chrono::milliseconds replica_ack_timeout{1000};
 };
 
 class drainer {

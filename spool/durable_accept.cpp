@@ -27,9 +27,9 @@ awaitable<std::expected<durable_result, core::error>> async_durable_accept(store
 
 awaitable<std::expected<durable_result, core::error>> async_durable_accept_event(
     store::redis_client& redis, spool* sp, const std::string& tenant, core::lead_event& event,
-    std::string idempotency_key, std::chrono::milliseconds window, std::size_t max_stream_length,
+    std::string idempotency_key, std::chrono::milliseconds window, const store::accept_limits& limits,
     std::chrono::system_clock::time_point now) {
-  auto req = store::make_accept_request(tenant, event, std::move(idempotency_key), window, max_stream_length, now);
+  auto req = store::make_accept_request(tenant, event, std::move(idempotency_key), window, limits, now);
   auto r = co_await async_durable_accept(redis, sp, std::move(req));
   if (r && r->accepted.duplicate) event.lead_id = r->accepted.lead_id;
   co_return r;

@@ -2,8 +2,9 @@
 // when Redis cannot answer.
 //
 // - Redis answers: its verdict (new or duplicate), as store::async_accept gives it.
-// - Redis is unreachable, refuses the write for its state (READONLY, LOADING, OOM) or does not
-//   answer within its command timeout: the lead goes to the spool, and the caller answers 2xx
+// - Redis is unreachable, refuses the write for its state (READONLY, LOADING, OOM), does not
+//   answer within its command timeout, or fewer replicas than min_replicas_ack took the lead in
+//   time: the lead goes to the spool, and the caller answers 2xx
 //   once it is on disk. The drainer replays it with the same idempotency key, so an accept that
 //   timed out but did land is not stored twice.
 // - While the spool still holds leads, new leads join it, so leads reach Redis in the order they
@@ -34,7 +35,7 @@ awaitable<std::expected<durable_result, core::error>> async_durable_accept(store
 // caller should answer (the first delivery's for a duplicate).
 awaitable<std::expected<durable_result, core::error>> async_durable_accept_event(
     store::redis_client& redis, spool* sp, const std::string& tenant, core::lead_event& event,
-    std::string idempotency_key, std::chrono::milliseconds window, std::size_t max_stream_length,
+    std::string idempotency_key, std::chrono::milliseconds window, const store::accept_limits& limits,
     std::chrono::system_clock::time_point now);
 
 }  // namespace lg::spool

@@ -76,7 +76,20 @@ awaitable<std::expected<accept_result, core::error>> async_accept(redis_client& 
   if (!reply) {
     co_return fail(core::errc::unavailable, "redis unavailable: " + reply.error().message);
   }
-  co_return map_reply(*reply);
+  auto result = map_reply(*reply);
+  if (!result || result->duplicate || req.min_replicas_ack == 0) co_return result;
+  // WAIT covers every write this connection made so far, the new entry included.
+  std::vector<std::string> wait{"WAIT", std::to_string(req.min_replicas_ack),
+                                std::to_string(req.replica_ack_timeout.count())};
+  auto acked = co_await redis.async_exec(std::move(wait));
+  if (!acked) co_return fail(core::errc::unavailable, "redis unavailable: " + acked.error().message);
+  if (acked->is_error() || acked->integer < static_cast<long long>(req.min_replicas_ack)) {
+    co_return fail(core::errc::timeout,
+                   "only " + std::to_string(acked->is_error() ? 0 : acked->integer) + " of " +
+                       std::to_string(req.min_replicas_ack) + " replicas acknowledged the lead within " +
+                       std::to_string(req.replica_ack_timeout.count()) + " ms");
+  }
+  co_return result;
 }
 
 bool is_backlog_full(const core::error& e) noexcept {
@@ -84,7 +97,7 @@ bool is_backlog_full(const core::error& e) noexcept {
 }
 
 accept_request make_accept_request(const std::string& tenant, core::lead_event& event, std::string idempotency_key,
-                                   std::chrono::milliseconds window, std::size_t max_stream_length,
+                                   std::chrono::milliseconds window, const accept_limits& limits,
                                    std::chrono::system_clock::time_point now) {
   accept_request acc;
   acc.tenant = tenant;
@@ -93,14 +106,17 @@ accept_request make_accept_request(const std::string& tenant, core::lead_event& 
   acc.lead_id = core::new_lead_id(now);
   event.lead_id = acc.lead_id;
   acc.event_json = core::json_text(nlohmann::json(event));
-  acc.max_stream_length = max_stream_length;
+  acc.max_stream_length = limits.max_stream_length;
+  acc.min_replicas_ack = limits.min_replicas_ack;
+  acc.replica_ack_timeout = limits.replica_ack_timeout;
   return acc;
 }
 
 awaitable<std::expected<accept_result, core::error>> async_accept_event(
     redis_client& redis, const std::string& tenant, core::lead_event& event, std::string idempotency_key,
     std::chrono::milliseconds window, std::size_t max_stream_length, std::chrono::system_clock::time_point now) {
-  auto acc = make_accept_request(tenant, event, std::move(idempotency_key), window, max_stream_length, now);
+  auto acc = make_accept_request(tenant, event, std::move(idempotency_key), window,
+                                 accept_limits{max_stream_length, 0, std::chrono::milliseconds(1000)}, now);
   auto result = co_await async_accept(redis, acc);
   if (result && result->duplicate) event.lead_id = result->lead_id;
   co_return result;

@@ -24,6 +24,17 @@ struct accept_request {
   std::string lead_id;          // the id to store if this is the first delivery
   std::string event_json;       // the serialized lead event (contains lead_id)
   std::size_t max_stream_length = 1'000'000;  // refuse (unavailable) beyond this backlog
+  // With replicas: a new lead is answered only once this many replicas have it (WAIT); fewer
+  // within replica_ack_timeout is errc::timeout — the outcome a replica failover could undo.
+  unsigned min_replicas_ack = 0;
+  std::chrono::milliseconds replica_ack_timeout{1000};
+};
+
+// What every accept of a process shares, from the redis config section.
+struct accept_limits {
+  std::size_t max_stream_length = 1'000'000;
+  unsigned min_replicas_ack = 0;
+  std::chrono::milliseconds replica_ack_timeout{1000};
 };
 
 struct accept_result {
@@ -42,7 +53,7 @@ bool is_backlog_full(const core::error& e) noexcept;
 // The accept request of one lead event: a new lead id (core::new_lead_id at `now`) is set on the
 // event and serialized with it.
 accept_request make_accept_request(const std::string& tenant, core::lead_event& event, std::string idempotency_key,
-                                   std::chrono::milliseconds window, std::size_t max_stream_length,
+                                   std::chrono::milliseconds window, const accept_limits& limits,
                                    std::chrono::system_clock::time_point now);
 
 // The accept of one lead event, as forms, webhooks, the partner API and the pollers all make it:

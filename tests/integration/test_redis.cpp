@@ -171,13 +171,14 @@ private_redis::~private_redis() {
   if (!dir_.empty()) std::filesystem::remove_all(dir_, ec);
 }
 
-std::string private_redis::start() {
+std::string private_redis::start(const std::vector<std::string>& extra) {
   if (binary_.empty()) return "redis-server not found (set LG_REDIS_SERVER or PATH)";
   if (port_ == 0 || dir_.empty()) return "no free port or temp dir";
   std::string port = std::to_string(port_);
   std::vector<std::string> args{binary_, "--port", port, "--bind", "127.0.0.1", "--save", "",
                                 "--appendonly", "no", "--dir", dir_, "--loglevel", "warning",
                                 "--logfile", dir_ + "/redis.log", "--unixsocket", dir_ + "/redis.sock"};
+  args.insert(args.end(), extra.begin(), extra.end());
   try {
     child_ = std::make_unique<child_process>(args, std::vector<std::string>{}, dir_ + "/redis.out");
   } catch (const std::exception&) {

@@ -117,7 +117,8 @@ class private_redis {
   std::string unix_url() const { return "unix://" + dir_ + "/redis.sock"; }
 
   // Empty on success, else why it failed. Waits (bounded) until the port accepts connections.
-  std::string start();
+  // `extra`: more redis-server arguments (say "--replicaof", "127.0.0.1", "<port>").
+  std::string start(const std::vector<std::string>& extra = {});
 
   // SIGKILL: an abrupt outage, like a crash. Bounded wait for the child to exit.
   void stop();

@@ -37,7 +37,7 @@ TEST(ConfigParse, ReadsEveryServerAndRedisValue) {
                "max_connections": 5, "trusted_proxies": ["10.0.0.0/8", "fe80::1"],
                "public_base_url": "https://leads.example.vn"},
     "redis": {"url": "unix:///run/redis.sock", "connect_timeout_ms": 7, "command_timeout_ms": 8,
-              "max_inbound_length": 9},
+              "max_inbound_length": 9, "min_replicas_ack": 1, "replica_ack_timeout_ms": 250},
     "logging": {"level": "debug", "format": "text"}})"));
   EXPECT_EQ(c.tenant, "abc-1");
   EXPECT_EQ(c.time_zone, "UTC");
@@ -57,6 +57,8 @@ TEST(ConfigParse, ReadsEveryServerAndRedisValue) {
   EXPECT_EQ(c.redis.connect_timeout.count(), 7);
   EXPECT_EQ(c.redis.command_timeout.count(), 8);
   EXPECT_EQ(c.redis.max_inbound_length, 9u);
+  EXPECT_EQ(c.redis.min_replicas_ack, 1u);
+  EXPECT_EQ(c.redis.replica_ack_timeout.count(), 250);
   EXPECT_EQ(c.logging.level, "debug");
   EXPECT_EQ(c.logging.format, "text");
 }
@@ -176,6 +178,9 @@ INSTANTIATE_TEST_SUITE_P(
                  "redis.command_timeout_ms: must be an integer from 1 to 3600000"},
         bad_case{R"({"redis": {"max_inbound_length": 0}})",
                  "redis.max_inbound_length: must be an integer from 1 to 1000000000"},
+        bad_case{R"({"redis": {"min_replicas_ack": 17}})", "redis.min_replicas_ack: must be an integer from 0 to 16"},
+        bad_case{R"({"redis": {"replica_ack_timeout_ms": 0}})",
+                 "redis.replica_ack_timeout_ms: must be an integer from 1 to 60000"},
         bad_case{R"({"spool": {"max_bytes": 1000}})",
                  "spool.max_bytes: must be an integer from 1048576 to 1099511627776"},
         bad_case{R"({"spool": {"max_age_s": 5}})", "spool.max_age_s: must be an integer from 60 to 2592000"},
