@@ -33,7 +33,8 @@ accept_request replica_request(int i, unsigned replicas) {
 
 TEST(replica_ack, a_lead_is_acknowledged_once_the_replica_has_it_and_spooled_when_it_is_gone) {
   test::private_redis primary, replica;
-  ASSERT_EQ(primary.start(), "");
+  // No diskless-sync delay (Redis waits 5 s by default for more replicas before the first sync).
+  ASSERT_EQ(primary.start({"--repl-diskless-sync-delay", "0"}), "");
   ASSERT_EQ(replica.start({"--replicaof", "127.0.0.1", std::to_string(primary.port())}), "");
   asio::io_context ioc;
   auto client = redis_client::create(ioc, redis_options::from_url(primary.url()).value());
@@ -45,14 +46,16 @@ TEST(replica_ack, a_lead_is_acknowledged_once_the_replica_has_it_and_spooled_whe
       ioc,
       [&]() -> awaitable<void> {
         // The replica's first sync takes a moment: wait (bounded) until the primary has it online.
-        for (int i = 0; i < 250; ++i) {
+        for (int i = 0; i < 500; ++i) {
           auto info = co_await client->async_exec(test::cmd("INFO", "replication"));
           if (info && info->str.find("state=online") != std::string::npos) break;
           co_await test::sleep_for(20ms);
         }
-        with_replica = co_await async_accept(*client, replica_request(0, 1));
+        auto first = replica_request(0, 1);
+        first.replica_ack_timeout = 3s;  // returns as soon as the replica acknowledges
+        with_replica = co_await async_accept(*client, first);
       },
-      10s));
+      20s));
   ASSERT_TRUE(with_replica && with_replica->has_value()) << (*with_replica).error().message;
   EXPECT_FALSE((*with_replica)->duplicate);
 
