@@ -108,43 +108,28 @@ awaitable<response> post_form(const form_env& env, request_context& ctx) {
     co_return finish(success(*src, ctx.req, core::new_lead_id(), false));
   }
 
-  store::accept_request acc;
-  acc.tenant = env.cfg.tenant;
+  std::string idem_key = parsed->event.event_id;
+  std::chrono::milliseconds window = src->dedupe_window;
   if (!idem_header.empty()) {
     if (!valid_idempotency_key(idem_header)) {
       co_return finish(error_response(
           make_error(errc::invalid_field, "Idempotency-Key must be 1-200 visible ASCII characters", "Idempotency-Key")));
     }
-    acc.idempotency_key = "api:" + src->id + ":" + idem_header;
-    acc.idempotency_window = std::chrono::hours(24);
-  } else {
-    acc.idempotency_key = parsed->event.event_id;
-    acc.idempotency_window = src->dedupe_window;
+    idem_key = "api:" + src->id + ":" + idem_header;
+    window = std::chrono::hours(24);
   }
-  acc.lead_id = core::new_lead_id(ctx.received_at);
-  parsed->event.lead_id = acc.lead_id;
-  acc.event_json = core::json_text(nlohmann::json(parsed->event));
-  acc.max_stream_length = env.cfg.redis.max_inbound_length;
-  acc.min_replicas_ack = env.cfg.redis.min_replicas_ack;
-  acc.replica_ack_timeout = env.cfg.redis.replica_ack_timeout;
-
-  auto result = co_await spool::async_durable_accept(*ctx.redis, ctx.spool, std::move(acc));
-  if (!result) {
-    const auto& err = result.error();
-    if (err.code == errc::unavailable || err.code == errc::timeout) {
-      auto res = error_response(http::status::service_unavailable, err);
-      res.set(http::field::retry_after, "5");
-      co_return finish(std::move(res));
-    }
-    co_return finish(error_response(err));
-  }
-  const auto& accepted = result->accepted;
-  if (accepted.duplicate) {
+  auto& event = parsed->event;
+  auto result = co_await spool::async_durable_accept_event(*ctx.redis, ctx.spool, env.cfg.tenant, event,
+                                                           std::move(idem_key), window,
+                                                           hooks::accept_limits(env.cfg.redis), ctx.received_at);
+  if (!result) co_return finish(hooks::store_error_response(result.error()));
+  const bool duplicate = result->accepted.duplicate;
+  if (duplicate) {
     env.stats.lead_duplicate(src->id);
   } else {
     env.stats.lead_accepted(src->id);
   }
-  co_return finish(success(*src, ctx.req, accepted.lead_id, accepted.duplicate));
+  co_return finish(success(*src, ctx.req, event.lead_id, duplicate));
 }
 
 awaitable<response> preflight(const form_env& env, request_context& ctx) {

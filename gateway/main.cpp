@@ -9,6 +9,7 @@
 #include "pollers/poll_service.hpp"
 #include "gateway/routes.hpp"
 #include "pipeline/rules_watcher.hpp"
+#include "gateway/hook_support.hpp"
 #include "gateway/server.hpp"
 #include "spool/drainer.hpp"
 #include "pipeline/worker_pool.hpp"
@@ -212,7 +213,7 @@ int serve(const std::string& path, unsigned threads, int port, const std::string
   if (workers > 0) stats.set_processing_source([&pool] { return pool.totals(); });
   if (delivery) delivery->start();
   pollers::lead_ads_poller_options poll_opts;
-  poll_opts.max_stream_length = cfg.redis.max_inbound_length;
+  poll_opts.limits = gateway::hooks::accept_limits(cfg.redis);
   pollers::poll_service polls(redis, *enrich, poll_opts);
   polls.start();
   if (mail) mail->start();

@@ -125,7 +125,9 @@ struct imap_pollers::impl {
     std::string key = event->event_id;
     auto r = co_await store::async_accept_event(*redis, cfg.tenant, *event, std::move(key),
                                                 std::chrono::duration_cast<std::chrono::milliseconds>(b.opts.dedupe_window),
-                                                cfg.redis.max_inbound_length, now);
+                                                store::accept_limits{cfg.redis.max_inbound_length, cfg.redis.min_replicas_ack,
+                                                                     cfg.redis.replica_ack_timeout},
+                                                now);
     if (!r) co_return std::unexpected(r.error());
     if (r->duplicate) {
       ++counters.duplicates;

@@ -123,7 +123,7 @@ awaitable<std::expected<std::size_t, api_error>> lead_ads_poller::poll_form(std:
         if (auto t = provider_apis::graph::graph_time(ct->get<std::string>())) newest = std::max(newest, *t);
       std::string key = e.event_id;
       auto r = co_await store::async_accept_event(*redis_, opts_.tenant, e, std::move(key), store::provider_idempotency_window,
-                                                  opts_.max_stream_length, now);
+                                                  opts_.limits, now);
       if (!r) co_return failed(failure::transient, "accept: " + r.error().message);
       if (r->duplicate) {
         ++stats_.duplicates;

@@ -15,6 +15,7 @@
 #include "provider_apis/graph.hpp"
 #include "core/asio.hpp"
 #include "runtime/loop.hpp"
+#include "store/inbound_log.hpp"
 #include "store/redis_client.hpp"
 #include "http/client.hpp"
 
@@ -29,7 +30,7 @@ namespace lg::pollers {
 
 struct lead_ads_poller_options {
   std::string tenant = "default";
-  std::size_t max_stream_length = 1'000'000;   // the accept path's backlog bound
+  store::accept_limits limits;  // the accept's backlog bound and replica acknowledgement (redis section)
   std::size_t max_pages = 50;                  // per form and run
   double jitter = 0.1;                         // ± share of the interval
   std::chrono::milliseconds error_backoff{5000};  // after a failed run; doubles up to the interval

@@ -114,9 +114,8 @@ accept_request make_accept_request(const std::string& tenant, core::lead_event& 
 
 awaitable<std::expected<accept_result, core::error>> async_accept_event(
     redis_client& redis, const std::string& tenant, core::lead_event& event, std::string idempotency_key,
-    std::chrono::milliseconds window, std::size_t max_stream_length, std::chrono::system_clock::time_point now) {
-  auto acc = make_accept_request(tenant, event, std::move(idempotency_key), window,
-                                 accept_limits{max_stream_length, 0, std::chrono::milliseconds(1000)}, now);
+    std::chrono::milliseconds window, const accept_limits& limits, std::chrono::system_clock::time_point now) {
+  auto acc = make_accept_request(tenant, event, std::move(idempotency_key), window, limits, now);
   auto result = co_await async_accept(redis, acc);
   if (result && result->duplicate) event.lead_id = result->lead_id;
   co_return result;

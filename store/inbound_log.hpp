@@ -61,6 +61,6 @@ accept_request make_accept_request(const std::string& tenant, core::lead_event& 
 // key was seen within `window`.
 awaitable<std::expected<accept_result, core::error>> async_accept_event(
     redis_client& redis, const std::string& tenant, core::lead_event& event, std::string idempotency_key,
-    std::chrono::milliseconds window, std::size_t max_stream_length, std::chrono::system_clock::time_point now);
+    std::chrono::milliseconds window, const accept_limits& limits, std::chrono::system_clock::time_point now);
 
 }  // namespace lg::store

@@ -70,7 +70,7 @@ TEST(LeadPoller, ReadsEveryPageAcceptsEachLeadOnceAndAdvancesTheCursor) {
     hook.event_id = "facebook:lead:" + leads[2].id;
     hook.contact.ids["facebook_lead"] = leads[2].id;
     auto first = co_await store::async_accept_event(*env.redis, tenant, hook, hook.event_id,
-                                                             store::provider_idempotency_window, 1000000,
+                                                             store::provider_idempotency_window, store::accept_limits{},
                                                              std::chrono::system_clock::now());
     LG_CO_ASSERT(first.has_value() && !first->duplicate);
     auto run = co_await poller->async_poll_once();

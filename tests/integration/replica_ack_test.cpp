@@ -6,6 +6,7 @@
 #include "store/inbound_log.hpp"
 
 #include "integration/test_redis.hpp"
+#include "support/temp_dir.hpp"
 
 #include <gtest/gtest.h>
 
@@ -67,9 +68,7 @@ TEST(replica_ack, a_lead_is_acknowledged_once_the_replica_has_it_and_spooled_whe
   EXPECT_NE(without->error().message.find("0 of 1 replicas"), std::string::npos) << without->error().message;
 
   // The request path: the same outcome sends the lead to the spool instead of a false 2xx.
-  const char* base = std::getenv("LG_TEST_TMPDIR");
-  const auto dir = fs::path(base ? base : "/tmp") /
-                   ("replica-spool-" + std::to_string(::getpid()) + "-" + std::to_string(std::random_device{}()));
+  const auto dir = test::fresh_temp_dir("replica-spool");
   auto sp = spool::spool::open(spool::spool_options{dir});
   ASSERT_TRUE(sp.has_value());
   std::optional<std::expected<spool::durable_result, core::error>> durable;

@@ -7,6 +7,7 @@
 #include "spool/spool.hpp"
 
 #include "integration/test_redis.hpp"
+#include "support/temp_dir.hpp"
 
 #include <gtest/gtest.h>
 
@@ -24,9 +25,7 @@ using namespace std::chrono_literals;
 class spool_drain_test : public ::testing::Test {
  protected:
   void SetUp() override {
-    const char* base = std::getenv("LG_TEST_TMPDIR");
-    dir_ = fs::path(base ? base : "/tmp") /
-           ("spool-drain-" + std::to_string(::getpid()) + "-" + std::to_string(std::random_device{}()));
+    dir_ = test::fresh_temp_dir("spool-drain");
     tenant_ = test::fresh_tenant("spool");
   }
   void TearDown() override { fs::remove_all(dir_); }
@@ -67,6 +66,15 @@ class spool_drain_test : public ::testing::Test {
     return ids;
   }
 
+  // A client on `ioc`, connected; null when it did not connect within 5 s.
+  static std::shared_ptr<store::redis_client> connect(asio::io_context& ioc, store::redis_options opts) {
+    auto client = store::redis_client::create(ioc, std::move(opts));
+    client->start();
+    if (test::wait_connected(*client, &ioc)) return client;
+    client->stop();
+    return nullptr;
+  }
+
   static bool wait_drained(const spool& sp, std::chrono::milliseconds limit = 10s) {
     const auto until = std::chrono::steady_clock::now() + limit;
     while (sp.pending() && std::chrono::steady_clock::now() < until) std::this_thread::sleep_for(10ms);
@@ -88,9 +96,8 @@ TEST_F(spool_drain_test, replays_in_order_and_exactly_once) {
   auto sp = open_spool();
   ASSERT_TRUE(sp);
   asio::io_context ioc;
-  auto client = store::redis_client::create(ioc, test::test_redis_options());
-  client->start();
-  ASSERT_TRUE(test::wait_connected(*client, &ioc));
+  auto client = connect(ioc, test::test_redis_options());
+  ASSERT_TRUE(client);
   ASSERT_TRUE(test::run_bounded(
       ioc,
       [&]() -> awaitable<void> {
@@ -133,9 +140,8 @@ TEST_F(spool_drain_test, a_replay_cut_by_a_crash_is_replayed_again_without_dupli
         10s));
   }
   asio::io_context ioc;
-  auto client = store::redis_client::create(ioc, test::test_redis_options());
-  client->start();
-  ASSERT_TRUE(test::wait_connected(*client, &ioc));
+  auto client = connect(ioc, test::test_redis_options());
+  ASSERT_TRUE(client);
   // The earlier process replayed the first 25 before it was killed, so the segment is still there.
   ASSERT_TRUE(test::run_bounded(
       ioc,
@@ -163,9 +169,8 @@ TEST_F(spool_drain_test, the_request_path_spools_while_redis_is_down_and_keeps_o
   auto opts = store::redis_options::from_url(server.url()).value();
   opts.command_timeout = 500ms;
   opts.reconnect_max = 100ms;
-  auto client = store::redis_client::create(ioc, opts);
-  client->start();
-  ASSERT_TRUE(test::wait_connected(*client, &ioc));
+  auto client = connect(ioc, opts);
+  ASSERT_TRUE(client);
   server.stop();  // a crash: the accept finds no Redis
 
   std::optional<std::expected<durable_result, core::error>> first;
@@ -210,9 +215,8 @@ TEST_F(spool_drain_test, a_full_backlog_is_a_bound_not_an_outage) {
   auto sp = open_spool();
   ASSERT_TRUE(sp);
   asio::io_context ioc;
-  auto client = store::redis_client::create(ioc, test::test_redis_options());
-  client->start();
-  ASSERT_TRUE(test::wait_connected(*client, &ioc));
+  auto client = connect(ioc, test::test_redis_options());
+  ASSERT_TRUE(client);
   std::optional<std::expected<durable_result, core::error>> first, second;
   ASSERT_TRUE(test::run_bounded(
       ioc,

@@ -3,6 +3,8 @@
 // directory, segments roll and are removed once drained.
 #include "spool/spool.hpp"
 
+#include "support/temp_dir.hpp"
+
 #include <gtest/gtest.h>
 
 #include <unistd.h>
@@ -19,11 +21,7 @@ using namespace std::chrono_literals;
 
 class spool_test : public ::testing::Test {
  protected:
-  void SetUp() override {
-    const char* base = std::getenv("LG_TEST_TMPDIR");
-    dir_ = fs::path(base ? base : "/tmp") /
-           ("spool-" + std::to_string(::getpid()) + "-" + std::to_string(std::random_device{}()));
-  }
+  void SetUp() override { dir_ = test::fresh_temp_dir("spool"); }
   void TearDown() override { fs::remove_all(dir_); }
 
   spool_options options() const {
